@@ -1,0 +1,227 @@
+"""The `coach` command line: a thin Typer layer over the Coach facade."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from assistant.errors import CoachError, InputError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from assistant.coach import Coach
+
+app = typer.Typer(
+    name="coach",
+    help="Mentor Coach: grounded, cited answers and drafts for mentors, mentees and program leads.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option("--home", help="Data directory (default: $COACH_HOME or the user data dir)."),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")]
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def user_errors(debug: bool) -> Iterator[None]:
+    """Turn errors into one clear line on stderr and a non-zero exit code (no traceback)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except InputError as exc:
+        if debug:
+            raise
+        _console(stderr=True).print(f"[red]Error:[/red] {exc}", markup=True)
+        raise typer.Exit(2) from None
+    except CoachError as exc:
+        if debug:
+            raise
+        _console(stderr=True).print(f"[red]Error:[/red] {exc}", markup=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        _console(stderr=True).print(
+            f"[red]Unexpected error:[/red] {type(exc).__name__}: {exc}\n"
+            "Run the same command with --debug for the full traceback.",
+            markup=True,
+        )
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
+    """A rich progress bar on stderr, fed by (done, total, item) callbacks."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done, total, item: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=_console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+
+        def update(done: int, total: int, item: str) -> None:
+            progress.update(task, completed=done, total=total, description=Path(item).name)
+
+        yield update
+
+
+def open_coach(home: Path | None, **overrides: Any) -> Coach:
+    """Open the Coach, building the default knowledge index on first use with a progress bar."""
+    from assistant.coach import Coach
+
+    with progress_bar("Indexing knowledge") as update:
+        return Coach.open(home=home, progress=update, **overrides)
+
+
+def print_json(data: Any) -> None:
+    """Print a model, list of models or plain data as JSON on stdout."""
+
+    def dump(value: Any) -> Any:
+        if hasattr(value, "model_dump"):
+            return value.model_dump(mode="json")
+        if isinstance(value, list):
+            return [dump(item) for item in value]
+        return value
+
+    typer.echo(json.dumps(dump(data), indent=2, ensure_ascii=False))
+
+
+def _print_report(report: Any) -> None:
+    console = _console()
+    console.print(
+        f"added {len(report.added)}, updated {len(report.updated)}, unchanged "
+        f"{len(report.unchanged)}, failed {len(report.failed)} — {report.chunks_added} new chunks "
+        f"embedded, {report.chunks_removed} removed"
+    )
+    for failure in report.failed:
+        _console(stderr=True).print(f"[red]Error:[/red] {failure.error}", markup=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.md .txt .pdf .html).")],
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Add your own documents to the index (unchanged files are skipped)."""
+    with user_errors(debug):
+        coach = open_coach(home)
+        with progress_bar("Ingesting", enabled=not as_json) as update:
+            report = coach.ingest(paths, progress=update)
+        print_json(report) if as_json else _print_report(report)
+        if report.failed:
+            raise typer.Exit(2)
+
+
+@app.command("list")
+def list_documents(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False):
+    """List indexed documents with their chunk counts."""
+    with user_errors(debug):
+        documents = open_coach(home).documents()
+        if as_json:
+            print_json([{**d.model_dump(mode="json"), "chunks": d.chunk_count} for d in documents])
+            return
+        from rich.table import Table
+
+        table = Table("id", "title", "chunks", "kind", "source")
+        for d in documents:
+            kind = "built-in" if d.builtin else "yours"
+            table.add_row(d.doc_id, d.title, str(d.chunk_count), kind, d.source)
+        _console().print(table)
+
+
+@app.command()
+def remove(
+    document: Annotated[str, typer.Argument(help="Document id (see 'coach list') or file path.")],
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Remove a document and its chunks from the index."""
+    with user_errors(debug):
+        removed = open_coach(home).remove(document)
+        if as_json:
+            print_json(removed)
+        else:
+            _console().print(f"removed {removed.doc_id} ({removed.chunk_count} chunks)")
+
+
+@app.command()
+def reindex(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+    """Rebuild both indexes from knowledge/ and the documents you ingested."""
+    with user_errors(debug):
+        coach = open_coach(home)
+        with progress_bar("Reindexing", enabled=not as_json) as update:
+            report = coach.reindex(progress=update)
+        print_json(report) if as_json else _print_report(report)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", "--top-k", min=1, max=50, help="How many chunks.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    role: Annotated[str | None, typer.Option(help="Boost chunks for this audience.")] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Show the chunks retrieval returns for a query, with scores (for debugging retrieval)."""
+    with user_errors(debug):
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise InputError(f"Unknown --mode '{mode}'.", "Use hybrid, dense or bm25.")
+        if not query.strip():
+            raise InputError("The query is empty.", "Type what you are looking for.")
+        results = open_coach(home).search(query, k=k, mode=mode, role=role)  # type: ignore[arg-type]
+        if as_json:
+            print_json(results)
+            return
+        console = _console()
+        for rank, chunk in enumerate(results, start=1):
+            parts = [f"score {chunk.score:.4f}"]
+            if chunk.dense_score is not None:
+                parts.append(f"dense {chunk.dense_score:.3f}")
+            if chunk.lexical_score is not None:
+                parts.append(f"bm25 {chunk.lexical_score:.2f}")
+            console.print(f"[bold]{rank}. {chunk.title} > {chunk.section}[/bold]", markup=True)
+            console.print(f"   {chunk.doc_id} · {', '.join(parts)}")
+            console.print(f"   {' '.join(chunk.text.split())[:300]}")
+
+
+def main() -> None:
+    """Entry point used by `python -m assistant`."""
+    app()
+
+
+def model_json(model: BaseModel) -> str:
+    return model.model_dump_json(indent=2)

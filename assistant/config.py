@@ -1,0 +1,66 @@
+"""Settings for Mentor Coach, read from ``COACH_*`` environment variables and CLI overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_path
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Backend = Literal["composer", "openai", "ollama", "local"]
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+
+
+def enforce_offline() -> None:
+    """Make sure no library phones home or fetches a model from a hub."""
+    for key, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+        "TRANSFORMERS_VERBOSITY": "error",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """All tunables; every field can be set as ``COACH_<NAME>`` or overridden in code/CLI."""
+
+    model_config = SettingsConfigDict(env_prefix="COACH_", extra="forbid")
+
+    home: Path = Field(default_factory=lambda: user_data_path("mentor-coach", appauthor=False))
+    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    chroma_path: Path | None = None
+    chroma_url: str | None = None
+    collection: str = "mentor_coach"
+    top_k: int = Field(default=5, ge=1, le=50)
+    retrieval: RetrievalMode = "hybrid"
+    backend: Backend = "composer"
+    max_file_mb: float = Field(default=20.0, gt=0)
+    chunk_chars: int = Field(default=1200, ge=200, le=8000)
+
+    @field_validator("home", "knowledge_dir", "chroma_path", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Where the embedded Chroma database lives."""
+        return self.chroma_path or self.home / "chroma"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite3"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.home / "lexical"

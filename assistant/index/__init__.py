@@ -1,0 +1,1 @@
+"""Storage of chunks: embeddings, Chroma vector store, BM25 lexical index, document catalog."""

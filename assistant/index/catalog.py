@@ -1,0 +1,92 @@
+"""Catalog of ingested documents (SQLite): id, source, title, content hash, chunk ids, time."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from datetime import datetime, timezone
+from pathlib import Path
+
+from assistant.models import DocumentInfo
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    chunk_ids TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0
+)
+"""
+
+
+class Catalog:
+    """What has been ingested; the source of truth for 'coach list' and for reindexing."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with closing(self._connect()) as conn, conn:
+            conn.execute(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _query(self, sql: str, params: tuple = ()) -> list[DocumentInfo]:
+        with closing(self._connect()) as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [
+            DocumentInfo(
+                doc_id=row["doc_id"],
+                source=row["source"],
+                title=row["title"],
+                content_hash=row["content_hash"],
+                chunk_ids=json.loads(row["chunk_ids"]),
+                ingested_at=datetime.fromisoformat(row["ingested_at"]),
+                builtin=bool(row["builtin"]),
+            )
+            for row in rows
+        ]
+
+    def all(self) -> list[DocumentInfo]:
+        return self._query("SELECT * FROM documents ORDER BY builtin DESC, doc_id")
+
+    def get(self, doc_id: str) -> DocumentInfo | None:
+        found = self._query("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        return found[0] if found else None
+
+    def by_source(self, source: str) -> DocumentInfo | None:
+        found = self._query("SELECT * FROM documents WHERE source = ?", (source,))
+        return found[0] if found else None
+
+    def put(
+        self,
+        doc_id: str,
+        source: str,
+        title: str,
+        content_hash: str,
+        chunk_ids: list[str],
+        builtin: bool,
+    ) -> DocumentInfo:
+        """Insert or replace the entry for this document."""
+        now = datetime.now(timezone.utc).isoformat()
+        with closing(self._connect()) as conn, conn:
+            conn.execute("DELETE FROM documents WHERE source = ? OR doc_id = ?", (source, doc_id))
+            conn.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, source, title, content_hash, json.dumps(chunk_ids), now, int(builtin)),
+            )
+        return self.get(doc_id)  # type: ignore[return-value]
+
+    def delete(self, doc_id: str) -> None:
+        with closing(self._connect()) as conn, conn:
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def clear(self) -> None:
+        with closing(self._connect()) as conn, conn:
+            conn.execute("DELETE FROM documents")

@@ -1,0 +1,189 @@
+"""Turn a file (Markdown, text, PDF, HTML) into a LoadedDocument with Markdown-style headings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import frontmatter
+import yaml
+from pydantic import BaseModel, Field
+
+from assistant.errors import InputError
+
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".html", ".htm")
+_BINARY_SNIFF_BYTES = 8192
+
+
+class LoadedDocument(BaseModel):
+    """A document ready to chunk: body text with '#' headings, plus its metadata."""
+
+    doc_id: str
+    title: str
+    source: str
+    text: str
+    content_hash: str
+    audience: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    stage: str = ""
+    summary: str = ""
+
+
+def slugify(value: str) -> str:
+    """Lowercase kebab-case identifier made of letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return slug or "document"
+
+
+def _as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value]  # type: ignore[union-attr]
+
+
+def _decode_text(path: Path, raw: bytes) -> str:
+    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
+        raise InputError(
+            f"{path}: looks like a binary file, not {path.suffix} text.",
+            "Export it as Markdown, plain text, PDF or HTML and ingest that file.",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: is not valid UTF-8 text.", "Save it as UTF-8 and ingest it again."
+            ) from exc
+
+
+def _first_heading(text: str) -> str | None:
+    match = re.search(r"^#\s+(.+?)\s*$", text, flags=re.MULTILINE)
+    return match.group(1).strip() if match else None
+
+
+def _load_markdown(path: Path, raw: bytes) -> tuple[str, dict]:
+    text = _decode_text(path, raw)
+    try:
+        post = frontmatter.loads(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{path}: the YAML front matter between the '---' lines is malformed ({first_line}).",
+            "Fix the YAML (key: value per line) or remove the front matter block.",
+        ) from exc
+    if not isinstance(post.metadata, dict):
+        raise InputError(
+            f"{path}: the front matter is not a set of 'key: value' fields.",
+            "Fix or remove the block between the '---' lines.",
+        )
+    return post.content, dict(post.metadata)
+
+
+def _load_text(path: Path, raw: bytes) -> tuple[str, dict]:
+    return _decode_text(path, raw), {}
+
+
+def _load_pdf(path: Path, raw: bytes) -> tuple[str, dict]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(BytesIO(raw))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = (reader.metadata.title if reader.metadata else None) or ""
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise InputError(
+            f"{path}: is not a readable PDF ({exc}).", "Check the file opens in a PDF viewer."
+        ) from exc
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text.strip():
+        raise InputError(
+            f"{path}: the PDF has no extractable text (it may be a scanned image).",
+            "Run OCR on it or export the text, then ingest that file.",
+        )
+    return text, {"title": title} if title else {}
+
+
+_HTML_HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####"}
+
+
+def _load_html(path: Path, raw: bytes) -> tuple[str, dict]:
+    from bs4 import BeautifulSoup
+
+    text = _decode_text(path, raw)
+    soup = BeautifulSoup(text, "lxml")
+    for tag in soup(["script", "style", "noscript", "template", "nav", "footer", "iframe"]):
+        tag.decompose()
+    title = soup.title.get_text(strip=True) if soup.title else ""
+    body = soup.body or soup
+    blocks: list[str] = []
+    for element in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "blockquote"]):
+        if element.find_parent(["li", "blockquote"]) and element.name in {"p", "li"}:
+            continue
+        content = " ".join(element.get_text(" ", strip=True).split())
+        if not content:
+            continue
+        if element.name in _HTML_HEADINGS:
+            blocks.append(f"{_HTML_HEADINGS[element.name]} {content}")
+        elif element.name == "li":
+            blocks.append(f"- {content}")
+        else:
+            blocks.append(content)
+    return "\n\n".join(blocks), {"title": title} if title else {}
+
+
+_LOADERS: dict[str, Callable[[Path, bytes], tuple[str, dict]]] = {
+    ".md": _load_markdown,
+    ".markdown": _load_markdown,
+    ".txt": _load_text,
+    ".pdf": _load_pdf,
+    ".html": _load_html,
+    ".htm": _load_html,
+}
+
+
+def load_file(path: Path, max_bytes: int) -> LoadedDocument:
+    """Read one file into a LoadedDocument, or raise InputError saying what is wrong with it."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder.", "Check the path and try again.")
+    if suffix not in _LOADERS:
+        raise InputError(
+            f"{path}: unsupported file type '{suffix or '(none)'}'.",
+            f"Supported: {', '.join(SUPPORTED_SUFFIXES)}.",
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"{path}: is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit.",
+            "Split it into smaller files or raise COACH_MAX_FILE_MB.",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot be read ({exc.strerror}).", "Check the file's permissions."
+        ) from exc
+    body, meta = _LOADERS[suffix](path, raw)
+    if not body.strip():
+        raise InputError(f"{path}: is empty.", "Add some text to it, or leave it out.")
+    title = str(meta.get("title") or _first_heading(body) or path.stem.replace("_", " ").strip())
+    return LoadedDocument(
+        doc_id=slugify(str(meta.get("id") or path.stem)),
+        title=title,
+        source=str(path.resolve()),
+        text=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        audience=_as_list(meta.get("audience")),
+        topics=_as_list(meta.get("topics")),
+        stage=str(meta.get("stage") or ""),
+        summary=str(meta.get("summary") or ""),
+    )

@@ -1,0 +1,97 @@
+"""Pydantic models passed between layers (ingest, index, retrieval, generation, UI, evals)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["mentee", "mentor", "program-lead"]
+AnswerMode = Literal["answer", "no_context", "refusal", "escalation"]
+
+
+class Chunk(BaseModel):
+    """One indexed passage of a document (a section, or part of a long one)."""
+
+    id: str
+    doc_id: str
+    title: str
+    section: str = ""
+    source: str
+    text: str
+    position: int = 0
+    audience: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+
+    @property
+    def heading_path(self) -> str:
+        return f"{self.title} > {self.section}" if self.section else self.title
+
+    @property
+    def indexed_text(self) -> str:
+        """What is embedded and searched: the heading path gives the passage its context."""
+        return f"{self.heading_path}\n\n{self.text}"
+
+
+class RetrievedChunk(BaseModel):
+    """A chunk returned by search, with its relevance score (higher is better)."""
+
+    id: str
+    text: str
+    doc_id: str
+    title: str
+    section: str = ""
+    source: str
+    score: float
+    audience: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+
+class DocumentInfo(BaseModel):
+    """A document in the catalog."""
+
+    doc_id: str
+    source: str
+    title: str
+    content_hash: str
+    chunk_ids: list[str]
+    ingested_at: datetime
+    builtin: bool = False
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.chunk_ids)
+
+
+class IngestFailure(BaseModel):
+    path: str
+    error: str
+
+
+class IngestReport(BaseModel):
+    """What an ingest did: per-document outcome and how many chunks were embedded."""
+
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    failed: list[IngestFailure] = Field(default_factory=list)
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def merge(self, other: IngestReport) -> None:
+        """Add another report's outcome to this one."""
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        self.chunks_added += other.chunks_added
+        self.chunks_removed += other.chunks_removed
+        self.embedded += other.embedded

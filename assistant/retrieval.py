@@ -1,0 +1,118 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank, with boosts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from assistant.config import RetrievalMode
+from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.lexical import LexicalIndex
+from assistant.index.vectorstore import VectorStore
+from assistant.models import RetrievedChunk
+
+RRF_K = 60
+
+
+class Reranker(Protocol):
+    """Reorders candidates for a query (e.g. a cross-encoder); must return a subset of them."""
+
+    def rerank(self, query: str, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]: ...
+
+
+class NoRerank:
+    """The default reranker: keeps the fused order."""
+
+    def rerank(self, query: str, chunks: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        return chunks
+
+
+class RetrievalOptions(BaseModel):
+    """How to search: mode, how many results, per-document cap, role boost, candidate pool."""
+
+    mode: RetrievalMode = "hybrid"
+    k: int = 5
+    role: str | None = None
+    max_per_doc: int = 2
+    role_boost: float = 0.15
+    candidates: int = 30
+
+
+class Retrieval(BaseModel):
+    """Search results plus the best dense similarity seen (used for the relevance floor)."""
+
+    chunks: list[RetrievedChunk]
+    best_similarity: float
+
+
+def reciprocal_rank_fusion(rankings: list[list[RetrievedChunk]]) -> list[RetrievedChunk]:
+    """Fuse ranked lists: score = sum of 1 / (RRF_K + rank); keeps component scores."""
+    fused: dict[str, float] = defaultdict(float)
+    merged: dict[str, RetrievedChunk] = {}
+    for ranking in rankings:
+        for rank, chunk in enumerate(ranking, start=1):
+            fused[chunk.id] += 1.0 / (RRF_K + rank)
+            if chunk.id in merged:
+                current = merged[chunk.id]
+                merged[chunk.id] = current.model_copy(
+                    update={
+                        "dense_score": current.dense_score or chunk.dense_score,
+                        "lexical_score": current.lexical_score or chunk.lexical_score,
+                    }
+                )
+            else:
+                merged[chunk.id] = chunk
+    ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+    return [merged[cid].model_copy(update={"score": fused[cid]}) for cid in ranked]
+
+
+def cap_per_document(chunks: list[RetrievedChunk], limit: int) -> list[RetrievedChunk]:
+    """Keep at most ``limit`` chunks of any one document, preserving order."""
+    counts: dict[str, int] = defaultdict(int)
+    kept = []
+    for chunk in chunks:
+        if counts[chunk.doc_id] < limit:
+            counts[chunk.doc_id] += 1
+            kept.append(chunk)
+    return kept
+
+
+class HybridRetriever:
+    """Searches both indexes and fuses them; the single retrieval entry point of the engine."""
+
+    def __init__(
+        self,
+        embeddings: PackagedEmbeddings,
+        vectors: VectorStore,
+        lexical: LexicalIndex,
+        reranker: Reranker | None = None,
+    ) -> None:
+        self.embeddings = embeddings
+        self.vectors = vectors
+        self.lexical = lexical
+        self.reranker = reranker or NoRerank()
+
+    def retrieve(self, query: str, options: RetrievalOptions) -> Retrieval:
+        """Top chunks for the query under the given options."""
+        pool = max(options.candidates, options.k)
+        dense: list[RetrievedChunk] = []
+        if options.mode in ("dense", "hybrid"):
+            dense = self.vectors.search(self.embeddings.embed_query(query), pool)
+        lexical = self.lexical.search(query, pool) if options.mode in ("bm25", "hybrid") else []
+        best = max((c.dense_score or 0.0 for c in dense), default=0.0)
+        if options.mode == "dense":
+            ranked = dense
+        elif options.mode == "bm25":
+            ranked = lexical
+        else:
+            ranked = reciprocal_rank_fusion([dense, lexical])
+        if options.role:
+            ranked = sorted(
+                ranked,
+                key=lambda c: c.score * (1 + options.role_boost * (options.role in c.audience)),
+                reverse=True,
+            )
+        ranked = self.reranker.rerank(query, cap_per_document(ranked, options.max_per_doc))
+        return Retrieval(chunks=ranked[: options.k], best_similarity=best)

@@ -1,0 +1,107 @@
+"""Shared fixtures and the no-outbound-network guard for the whole suite.
+
+pytest-socket (configured in pyproject: ``--allow-hosts=127.0.0.1,localhost,::1``) blocks every
+connection to any other host. Libraries may swallow that error (telemetry threads do), so this file
+also records every attempt to reach a non-loopback address and fails the session if there was one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO / "knowledge"
+OUTBOUND_ATTEMPTS: list[str] = []
+_LOCAL_NAMES = {"localhost", "", None}
+
+
+def _is_local(host: object) -> bool:
+    if host in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+_real_connect = socket.socket.connect
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _recording_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+        OUTBOUND_ATTEMPTS.append(f"connect {address}")
+    return _real_connect(self, address)
+
+
+def _recording_getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host):
+        OUTBOUND_ATTEMPTS.append(f"resolve {host}")
+        raise socket.gaierror(f"tests forbid resolving {host}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = _recording_connect  # type: ignore[method-assign]
+socket.getaddrinfo = _recording_getaddrinfo
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if OUTBOUND_ATTEMPTS:
+        print("\nOutbound network attempts during the tests:\n  " + "\n  ".join(OUTBOUND_ATTEMPTS))
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory) -> Path:
+    """A COACH_HOME with the full knowledge base indexed once for the session (read-only use)."""
+    from assistant import Coach
+
+    home = tmp_path_factory.mktemp("built-home")
+    Coach.open(home=home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def coach(built_home):
+    """A Coach over the full knowledge base; tests must not modify its index."""
+    from assistant import Coach
+
+    return Coach.open(home=built_home)
+
+
+@pytest.fixture
+def coach_copy(built_home, tmp_path):
+    """A Coach over a private copy of the full index, free to modify."""
+    from assistant import Coach
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    return Coach.open(home=home)
+
+
+@pytest.fixture
+def small_knowledge(tmp_path) -> Path:
+    """A tiny knowledge folder of three documents (fast to index)."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for name in ("stalled-mentorship", "smart-goals", "giving-feedback-as-a-mentor"):
+        shutil.copy(KNOWLEDGE / f"{name}.md", folder / f"{name}.md")
+    return folder
+
+
+@pytest.fixture
+def small_coach(tmp_path, small_knowledge):
+    """A Coach over the tiny knowledge folder in its own home."""
+    from assistant import Coach
+
+    return Coach.open(home=tmp_path / "home", knowledge_dir=small_knowledge)

@@ -1,0 +1,82 @@
+"""The same index code against a real `chroma run` server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    chroma = Path(sys.executable).with_name("chroma")
+    port = _free_port()
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen(
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(tmp_path / "server-data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("chroma server did not start")
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_ingest_search_remove_against_server(chroma_server, tmp_path, small_knowledge):
+    from assistant import Coach
+
+    coach = Coach.open(
+        home=tmp_path / "home", knowledge_dir=small_knowledge, chroma_url=chroma_server
+    )
+    assert not (tmp_path / "home" / "chroma").exists()  # nothing embedded on disk
+    assert {d.doc_id for d in coach.documents()} == {
+        "stalled-mentorship",
+        "smart-goals",
+        "giving-feedback-as-a-mentor",
+    }
+    assert coach.search("mentor keeps cancelling our meetings", k=1)[0].doc_id == (
+        "stalled-mentorship"
+    )
+    note = tmp_path / "club.txt"
+    note.write_text("The rowing club mentoring circle meets at dawn on the river.")
+    assert coach.ingest([note]).embedded == 1
+    assert coach.ingest([note]).embedded == 0
+    reopened = Coach.open(
+        home=tmp_path / "home", knowledge_dir=small_knowledge, chroma_url=chroma_server
+    )
+    assert reopened.search("rowing circle at dawn", k=1)[0].doc_id == "club"
+    reopened.remove("club")
+    assert reopened.index.vectors.existing_ids(coach.index.find("smart-goals").chunk_ids)
+    shutil.rmtree(tmp_path / "home")

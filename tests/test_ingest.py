@@ -1,0 +1,209 @@
+"""Ingestion of every format, idempotence, updates, removal and bad input — real Chroma + model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.ingest import chunk_document, load_file
+
+NOTE_MD = """---
+id: pairing-notes
+title: Pair programming as mentoring
+topics: [formats]
+audience: [mentor]
+stage: any
+summary: Using pair programming sessions for mentoring.
+---
+# Pair programming as mentoring
+
+## Driver and navigator
+
+Swap the driver and navigator roles every twenty minutes so the mentee gets keyboard time
+and explains their reasoning aloud while the mentor navigates.
+
+## Debrief
+
+Close each pairing session with a five minute debrief about what was learned.
+"""
+
+
+def make_pdf(path: Path, text: str | None) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if text:
+        pdf.set_font("helvetica", size=12)
+        pdf.multi_cell(0, 8, text)
+    pdf.output(str(path))
+    return path
+
+
+def test_markdown_front_matter_and_heading_paths(tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    document = load_file(path, max_bytes=10**6)
+    assert document.doc_id == "pairing-notes"
+    assert document.audience == ["mentor"]
+    chunks = chunk_document(document)
+    assert [c.section for c in chunks] == ["Driver and navigator", "Debrief"]
+    assert all(c.title == "Pair programming as mentoring" for c in chunks)
+    assert chunks[0].heading_path == "Pair programming as mentoring > Driver and navigator"
+
+
+def test_long_section_is_split_and_keeps_its_path(tmp_path):
+    path = tmp_path / "long.md"
+    paragraphs = [f"Session {n}: keep a written log of the actions agreed. " * 12 for n in range(4)]
+    path.write_text("# Logbook\n\n## Keeping notes\n\n" + "\n\n".join(paragraphs))
+    chunks = chunk_document(load_file(path, max_bytes=10**6), max_chars=800)
+    assert len(chunks) > 2
+    assert {c.section for c in chunks} == {"Keeping notes"}
+    assert all(len(c.text) <= 800 for c in chunks)
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "pdf", "html"])
+def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
+    sentence = (
+        "Our chapter runs quarterly lighthouse retreats where mentors and mentees "
+        "practise negotiation drills with a coastal sailing theme."
+    )
+    path = tmp_path / f"retreat.{kind}"
+    if kind == "md":
+        path.write_text(f"# Lighthouse retreats\n\n## Negotiation drills\n\n{sentence}\n")
+    elif kind == "txt":
+        path.write_text(f"Lighthouse retreats\n\n{sentence}\n")
+    elif kind == "pdf":
+        make_pdf(path, sentence)
+    else:
+        path.write_text(
+            "<html><head><title>Lighthouse retreats</title><script>alert(1)</script></head>"
+            f"<body><h2>Negotiation drills</h2><p>{sentence}</p></body></html>"
+        )
+    report = small_coach.ingest([path])
+    assert report.ok and report.added == ["retreat"] and report.embedded >= 1
+    hits = small_coach.search("lighthouse retreat negotiation drills sailing", k=3)
+    assert hits[0].doc_id == "retreat"
+    assert "lighthouse" in hits[0].text.lower()
+    assert "alert(1)" not in hits[0].text
+    if kind in ("md", "html"):
+        assert hits[0].section == "Negotiation drills"
+
+
+def test_reingest_unchanged_embeds_nothing_and_never_duplicates(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    first = small_coach.ingest([path])
+    count = small_coach.index.vectors.count()
+    embedded = small_coach.embeddings.documents_embedded
+    second = small_coach.ingest([path])
+    assert first.embedded == 2 and first.added == ["pairing-notes"]
+    assert second.unchanged == ["pairing-notes"] and second.embedded == 0
+    assert small_coach.embeddings.documents_embedded == embedded  # the model was not called
+    assert small_coach.index.vectors.count() == count
+
+
+def test_changed_file_replaces_its_chunks_in_both_indexes(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    small_coach.ingest([path])
+    old_ids = set(small_coach.index.find("pairing-notes").chunk_ids)
+    path.write_text(NOTE_MD.replace("five minute debrief", "ten minute retrospective"))
+    report = small_coach.ingest([path])
+    new_ids = set(small_coach.index.find("pairing-notes").chunk_ids)
+    assert report.updated == ["pairing-notes"]
+    assert report.embedded == 1 and report.chunks_removed == 1  # only the changed section
+    assert len(old_ids & new_ids) == 1
+    assert small_coach.index.vectors.existing_ids(list(old_ids - new_ids)) == set()
+    assert not (old_ids - new_ids) & small_coach.index.lexical.chunk_ids
+    hits = small_coach.search("ten minute retrospective after pairing", k=1, mode="bm25")
+    assert "retrospective" in hits[0].text
+
+
+def test_remove_by_id_or_path_clears_both_indexes(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    small_coach.ingest([path])
+    ids = small_coach.index.find("pairing-notes").chunk_ids
+    removed = small_coach.remove(str(path))
+    assert removed.doc_id == "pairing-notes"
+    assert "pairing-notes" not in {d.doc_id for d in small_coach.documents()}
+    assert small_coach.index.vectors.existing_ids(ids) == set()
+    assert not set(ids) & small_coach.index.lexical.chunk_ids
+    with pytest.raises(InputError, match="coach list"):
+        small_coach.remove("pairing-notes")
+
+
+def test_same_name_in_two_folders_gets_distinct_ids(small_coach, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(f"Notes from folder {folder} about goals.")
+    report = small_coach.ingest([tmp_path / "a", tmp_path / "b"])
+    assert len(report.added) == 2 and len(set(report.added)) == 2
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    binary = tmp_path / "image.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    malformed = tmp_path / "malformed.md"
+    malformed.write_text("---\ntitle: [unclosed\n---\n# Body\n\nSome text here for you.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n")
+    docx = tmp_path / "notes.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    return {
+        "missing": (tmp_path / "nope.md", "no such file"),
+        "unsupported": (docx, "unsupported file type '.docx'"),
+        "empty": (empty, "is empty"),
+        "binary": (binary, "looks like a binary file"),
+        "malformed": (malformed, "front matter"),
+        "pdf-no-text": (make_pdf(tmp_path / "scan.pdf", None), "no extractable text"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["missing", "unsupported", "empty", "binary", "malformed", "pdf-no-text"]
+)
+def test_bad_input_is_reported_and_loses_nothing(small_coach, tmp_path, case):
+    path, message = _bad_inputs(tmp_path)[case]
+    before = {d.doc_id: d.chunk_ids for d in small_coach.documents()}
+    vectors_before = small_coach.index.vectors.count()
+    report = small_coach.ingest([path])
+    assert not report.ok
+    assert message in report.failed[0].error and str(path.name) in report.failed[0].error
+    assert {d.doc_id: d.chunk_ids for d in small_coach.documents()} == before
+    assert small_coach.index.vectors.count() == vectors_before
+
+
+def test_unreadable_file_is_reported(small_coach, tmp_path, monkeypatch):
+    # Tests run as root, where chmod 000 does not stop reading: simulate the OS refusing.
+    path = tmp_path / "locked.txt"
+    path.write_text("private notes about goals")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    report = small_coach.ingest([path])
+    assert "cannot be read (Permission denied)" in report.failed[0].error
+
+
+def test_oversized_file_is_refused(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text("goal " * 300)
+    with pytest.raises(InputError, match="over the 0 MB limit"):
+        load_file(path, max_bytes=100)
+
+
+def test_changed_file_that_became_invalid_keeps_its_old_chunks(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    small_coach.ingest([path])
+    ids = small_coach.index.find("pairing-notes").chunk_ids
+    path.write_text("")
+    report = small_coach.ingest([path])
+    assert "is empty" in report.failed[0].error
+    assert small_coach.index.find("pairing-notes").chunk_ids == ids
+    assert small_coach.index.vectors.existing_ids(ids) == set(ids)
