@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.config import RetrievalMode, Settings, enforce_offline
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
-from assistant.models import DocumentInfo, IngestReport, RetrievedChunk
+from assistant.errors import InputError
+from assistant.models import (
+    Answer,
+    DocumentInfo,
+    IngestReport,
+    RetrievedChunk,
+    Role,
+    SessionInfo,
+    Turn,
+)
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
+from assistant.safety import SafetyRouter
+from assistant.sessions import SessionStore
+from assistant.tasks.ask import Answerer
 
 
 class Coach:
@@ -24,6 +36,8 @@ class Coach:
         self.retriever = HybridRetriever(
             self.embeddings, self.index.vectors, self.index.lexical, reranker
         )
+        self.router = SafetyRouter(self.embeddings)
+        self.sessions = SessionStore(settings.home / "sessions.sqlite3")
 
     @classmethod
     def open(
@@ -40,9 +54,10 @@ class Coach:
             coach.index.ingest([coach.settings.knowledge_dir], builtin=True, progress=progress)
         return coach
 
-    @cached_property
-    def home(self) -> Path:
-        return self.settings.home
+    @property
+    def answerer(self) -> Answerer:
+        """The answering pipeline (built on the current retriever, so it can be swapped)."""
+        return Answerer(self.settings, self.retriever, self.index.sentences, self.router)
 
     def ingest(
         self, paths: list[str | Path], progress: ProgressCallback | None = None
@@ -74,3 +89,61 @@ class Coach:
             k=k or self.settings.top_k, mode=mode or self.settings.retrieval, role=role
         )
         return self.retriever.retrieve(query, options).chunks
+
+    def stream(
+        self,
+        question: str,
+        role: Role = "mentee",
+        session_id: str | None = None,
+        backend: str | None = None,
+        retrieval: RetrievalMode | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text in pieces, then the final Answer; saves it to the session."""
+        history = self.sessions.turns(session_id) if session_id else []
+        answer: Answer | None = None
+        for item in self.answerer.stream(
+            question,
+            role,
+            history,
+            backend or self.settings.backend,
+            retrieval or self.settings.retrieval,
+        ):
+            if isinstance(item, Answer):
+                answer = item.model_copy(update={"session_id": session_id})
+            else:
+                yield item
+        assert answer is not None
+        if session_id:
+            self.sessions.append(session_id, answer.question, answer)
+        yield answer
+
+    def ask(
+        self,
+        question: str,
+        role: Role = "mentee",
+        session_id: str | None = None,
+        backend: str | None = None,
+        retrieval: RetrievalMode | None = None,
+    ) -> Answer:
+        """Answer a question, grounded in the knowledge base, with numbered citations."""
+        *_, answer = self.stream(question, role, session_id, backend, retrieval)
+        return answer  # type: ignore[return-value]
+
+    def new_session(self, role: Role = "mentee") -> str:
+        """Start a conversation; pass its id to ask()/stream() for follow-ups."""
+        if role not in ("mentee", "mentor", "program-lead"):
+            raise InputError(f"Unknown role '{role}'.", "Use mentee, mentor or program-lead.")
+        return self.sessions.create(role)
+
+    def list_sessions(self) -> list[SessionInfo]:
+        return self.sessions.list()
+
+    def session_turns(self, session_id: str) -> list[Turn]:
+        return self.sessions.turns(session_id)
+
+    def export_session(self, session_id: str) -> str:
+        """A conversation as Markdown with its sources."""
+        return self.sessions.export_markdown(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        self.sessions.delete(session_id)

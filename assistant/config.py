@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: RetrievalMode = "hybrid"
     backend: Backend = "composer"
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: str | None = None
+    ollama_base_url: str = "http://127.0.0.1:11434"
+    ollama_model: str = "llama3.2"
+    local_model_path: Path | None = None
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    llm_max_tokens: int = Field(default=350, ge=16, le=4096)
+    llm_timeout_s: float = Field(default=120, gt=0)
+    max_question_chars: int = Field(default=2000, ge=50)
+    relevance_floor: float = Field(default=0.3, ge=-1, le=1)
     max_file_mb: float = Field(default=20.0, gt=0)
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
 

@@ -95,3 +95,51 @@ class IngestReport(BaseModel):
         self.chunks_added += other.chunks_added
         self.chunks_removed += other.chunks_removed
         self.embedded += other.embedded
+
+
+class Citation(BaseModel):
+    """A numbered source: ``[n]`` in an answer or draft refers to this passage."""
+
+    n: int
+    doc_id: str
+    title: str
+    section: str = ""
+    source: str
+    snippet: str
+    chunk_id: str = ""
+
+
+class Answer(BaseModel):
+    """The assistant's reply to one question."""
+
+    question: str
+    role: Role = "mentee"
+    text: str
+    mode: AnswerMode = "answer"
+    citations: list[Citation] = Field(default_factory=list)
+    contexts: list[RetrievedChunk] = Field(default_factory=list)
+    backend: str = "composer"
+    session_id: str | None = None
+    search_query: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class Turn(BaseModel):
+    """One message of a conversation; assistant turns keep their full Answer."""
+
+    speaker: Literal["user", "assistant"]
+    content: str
+    created_at: datetime
+    answer: Answer | None = None
+
+
+class SessionInfo(BaseModel):
+    """A stored conversation."""
+
+    id: str
+    title: str
+    role: Role
+    created_at: datetime
+    updated_at: datetime
+    turns: int = 0

@@ -38,12 +38,14 @@ class RetrievalOptions(BaseModel):
     max_per_doc: int = 2
     role_boost: float = 0.15
     candidates: int = 30
+    exclude_topics: frozenset[str] = frozenset()
 
 
 class Retrieval(BaseModel):
-    """Search results plus the best dense similarity seen (used for the relevance floor)."""
+    """Search results, the query's embedding and the best dense similarity (relevance floor)."""
 
     chunks: list[RetrievedChunk]
+    query_vector: list[float]
     best_similarity: float
 
 
@@ -94,12 +96,13 @@ class HybridRetriever:
         self.lexical = lexical
         self.reranker = reranker or NoRerank()
 
-    def retrieve(self, query: str, options: RetrievalOptions) -> Retrieval:
+    def retrieve(
+        self, query: str, options: RetrievalOptions, query_vector: list[float] | None = None
+    ) -> Retrieval:
         """Top chunks for the query under the given options."""
         pool = max(options.candidates, options.k)
-        dense: list[RetrievedChunk] = []
-        if options.mode in ("dense", "hybrid"):
-            dense = self.vectors.search(self.embeddings.embed_query(query), pool)
+        vector = query_vector or self.embeddings.embed_query(query)
+        dense = self.vectors.search(vector, pool)
         lexical = self.lexical.search(query, pool) if options.mode in ("bm25", "hybrid") else []
         best = max((c.dense_score or 0.0 for c in dense), default=0.0)
         if options.mode == "dense":
@@ -108,6 +111,8 @@ class HybridRetriever:
             ranked = lexical
         else:
             ranked = reciprocal_rank_fusion([dense, lexical])
+        if options.exclude_topics:
+            ranked = [c for c in ranked if not options.exclude_topics.intersection(c.topics)]
         if options.role:
             ranked = sorted(
                 ranked,
@@ -115,4 +120,4 @@ class HybridRetriever:
                 reverse=True,
             )
         ranked = self.reranker.rerank(query, cap_per_document(ranked, options.max_per_doc))
-        return Retrieval(chunks=ranked[: options.k], best_similarity=best)
+        return Retrieval(chunks=ranked[: options.k], query_vector=vector, best_similarity=best)

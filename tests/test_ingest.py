@@ -97,11 +97,11 @@ def test_reingest_unchanged_embeds_nothing_and_never_duplicates(small_coach, tmp
     path.write_text(NOTE_MD)
     first = small_coach.ingest([path])
     count = small_coach.index.vectors.count()
-    embedded = small_coach.embeddings.documents_embedded
+    embedded = small_coach.embeddings.texts_encoded
     second = small_coach.ingest([path])
     assert first.embedded == 2 and first.added == ["pairing-notes"]
     assert second.unchanged == ["pairing-notes"] and second.embedded == 0
-    assert small_coach.embeddings.documents_embedded == embedded  # the model was not called
+    assert small_coach.embeddings.texts_encoded == embedded  # the model was not called
     assert small_coach.index.vectors.count() == count
 
 

@@ -28,17 +28,18 @@ def load_sentence_model() -> SentenceTransformer:
 
 
 class PackagedEmbeddings(Embeddings):
-    """LangChain embeddings over the packaged model; counts how many texts it has embedded."""
+    """LangChain embeddings over the packaged model; counts every text it sends to the model."""
 
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
-        self.documents_embedded = 0
+        self.texts_encoded = 0
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         model = load_sentence_model()
         with self._lock:
+            self.texts_encoded += len(texts)
             return model.encode(
                 texts,
                 batch_size=self.batch_size,
@@ -48,7 +49,6 @@ class PackagedEmbeddings(Embeddings):
             )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.documents_embedded += len(texts)
         return self.encode(texts).tolist() if texts else []
 
     def embed_query(self, text: str) -> list[float]:

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import CoachError, InputError
+from assistant.errors import CoachError, IndexUnavailableError, InputError
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
-from assistant.index.vectorstore import VectorStore
+from assistant.index.sentences import SentenceStore
+from assistant.index.vectorstore import VectorStore, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, chunk_document, load_file
 from assistant.models import DocumentInfo, IngestFailure, IngestReport
 
@@ -45,9 +46,16 @@ class KnowledgeIndex:
         self.settings = settings
         self.embeddings = embeddings
         self.catalog = Catalog(settings.catalog_path)
-        self.vectors = VectorStore(
-            embeddings, settings.chroma_dir, settings.chroma_url, settings.collection
-        )
+        client = open_client(settings.chroma_dir, settings.chroma_url)
+        try:
+            self.vectors = VectorStore(embeddings, client, settings.collection)
+            self.sentences = SentenceStore(client, f"{settings.collection}_units", embeddings)
+        except Exception as exc:
+            raise IndexUnavailableError(
+                f"Cannot open the vector store at {settings.chroma_url or settings.chroma_dir} "
+                f"({exc}).",
+                "Run 'coach reindex' to rebuild it.",
+            ) from exc
         self.lexical = LexicalIndex(settings.lexical_dir)
         if self.lexical.chunk_ids != self._catalog_chunk_ids():
             self._rebuild_lexical()
@@ -108,9 +116,11 @@ class KnowledgeIndex:
         new_ids = [chunk.id for chunk in chunks]
         stored = self.vectors.existing_ids(new_ids)
         fresh = [chunk for chunk in chunks if chunk.id not in stored]
+        self.sentences.upsert(fresh)
         self.vectors.upsert(fresh)
         stale = sorted(set(previous.chunk_ids) - set(new_ids)) if previous else []
         self.vectors.delete(stale)
+        self.sentences.delete_chunks(stale)
         self.catalog.put(
             document.doc_id,
             document.source,
@@ -143,6 +153,7 @@ class KnowledgeIndex:
         """Remove a document and its chunks from both indexes and the catalog."""
         document = self.find(doc_id_or_path)
         self.vectors.delete(document.chunk_ids)
+        self.sentences.delete_chunks(document.chunk_ids)
         self.catalog.delete(document.doc_id)
         self._rebuild_lexical()
         return document
@@ -152,6 +163,7 @@ class KnowledgeIndex:
         user_sources = [Path(doc.source) for doc in self.catalog.all() if not doc.builtin]
         try:
             self.vectors.reset()
+            self.sentences.reset()
         except Exception as exc:
             raise CoachError(f"Could not reset the vector store ({exc}).") from exc
         self.catalog.clear()

@@ -20,7 +20,8 @@ def _list_field(value: object) -> list[str]:
     return [item for item in str(value or "").split(",") if item]
 
 
-def _client(chroma_dir: Path, chroma_url: str | None):
+def open_client(chroma_dir: Path, chroma_url: str | None):
+    """A Chroma client: embedded on disk, or HTTP when a server URL is set (telemetry off)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -51,31 +52,16 @@ def _client(chroma_dir: Path, chroma_url: str | None):
 class VectorStore:
     """Chunks in a Chroma collection (cosine space), searched with the packaged embeddings."""
 
-    def __init__(
-        self,
-        embeddings: PackagedEmbeddings,
-        chroma_dir: Path,
-        chroma_url: str | None,
-        collection: str,
-    ) -> None:
+    def __init__(self, embeddings: PackagedEmbeddings, client, collection: str) -> None:
         from langchain_chroma import Chroma
 
         self.embeddings = embeddings
-        self.location = chroma_url or str(chroma_dir)
-        try:
-            self._store: Chroma = Chroma(
-                collection_name=collection,
-                embedding_function=embeddings,
-                client=_client(chroma_dir, chroma_url),
-                collection_metadata={"hnsw:space": "cosine"},
-            )
-        except IndexUnavailableError:
-            raise
-        except Exception as exc:
-            raise IndexUnavailableError(
-                f"Cannot open the vector store at {self.location} ({exc}).",
-                "Run 'coach reindex' to rebuild it.",
-            ) from exc
+        self._store: Chroma = Chroma(
+            collection_name=collection,
+            embedding_function=embeddings,
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
 
     def upsert(self, chunks: list[Chunk]) -> None:
         """Embed and store chunks (ids are content hashes, so this never duplicates)."""
@@ -110,7 +96,13 @@ class VectorStore:
 
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, e.g. to rebuild the lexical index."""
-        data = self._store.get(include=["documents", "metadatas"])
+        return self.get([])
+
+    def get(self, ids: list[str]) -> list[Chunk]:
+        """These chunks (every chunk when ``ids`` is empty)."""
+        data = self._store.get(
+            ids=list(dict.fromkeys(ids)) or None, include=["documents", "metadatas"]
+        )
         return [
             self._to_chunk(cid, text, meta)
             for cid, text, meta in zip(

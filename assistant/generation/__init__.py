@@ -1,0 +1,1 @@
+"""Answer generation: the offline extractive composer and LLM backends through LangChain."""

@@ -1,0 +1,38 @@
+"""Prompts for the LLM backends: numbered passages, the asker's role and the conversation."""
+
+from __future__ import annotations
+
+from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+from assistant.models import RetrievedChunk
+
+ANSWER_SYSTEM = """You are Mentor Coach, a mentorship coaching assistant. You answer a {role}.
+Use ONLY the numbered passages below. After every sentence that uses a passage, cite it as [n].
+Do not use outside knowledge. If the passages do not answer the question, say so briefly.
+Write a one-line framing, 3 to 5 short bullet points, and one concrete next step for this week.
+
+Passages:
+{passages}"""
+
+CONDENSE_SYSTEM = """Rewrite the user's last message as one standalone question about mentorship,
+using the conversation for context. Reply with the question only."""
+
+answer_prompt = ChatPromptTemplate.from_messages(
+    [
+        ("system", ANSWER_SYSTEM),
+        MessagesPlaceholder("history"),
+        ("human", "{question}"),
+    ]
+)
+
+condense_prompt = ChatPromptTemplate.from_messages(
+    [("system", CONDENSE_SYSTEM), MessagesPlaceholder("history"), ("human", "{question}")]
+)
+
+
+def number_passages(chunks: list[RetrievedChunk]) -> str:
+    """Passages as '[n] Title > Section: text', numbered from 1."""
+    return "\n\n".join(
+        f"[{n}] {chunk.title}{' > ' + chunk.section if chunk.section else ''}:\n{chunk.text}"
+        for n, chunk in enumerate(chunks, start=1)
+    )

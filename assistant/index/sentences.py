@@ -1,0 +1,123 @@
+"""Sentence-level units of each chunk, embedded at ingest time for extractive answer composition."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from assistant.models import Chunk
+
+if TYPE_CHECKING:
+    from assistant.index.embeddings import PackagedEmbeddings
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”')]))\s+(?=[\"“(]?[A-Z0-9])")
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MIN_WORDS = 4
+
+
+class Unit(BaseModel):
+    """One sentence or bullet of a chunk, with its embedding."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: str
+    chunk_id: str
+    doc_id: str
+    position: int
+    text: str
+    vector: np.ndarray
+
+
+def split_units(text: str) -> list[str]:
+    """Bullets and sentences of a passage, in order; list intros ending in ':' are dropped."""
+    units: list[str] = []
+    in_code = False
+    for raw_line in text.splitlines():
+        if raw_line.strip().startswith("```"):
+            in_code = not in_code
+            continue
+        line = raw_line.strip()
+        if in_code or not line or line.startswith("|"):
+            continue
+        if _BULLET.match(line):
+            candidates = [_BULLET.sub("", line)]
+        else:
+            candidates = _SENTENCE_END.split(line)
+        for candidate in candidates:
+            candidate = candidate.strip()
+            if len(candidate.split()) >= _MIN_WORDS and not candidate.endswith(":"):
+                units.append(candidate)
+    return units
+
+
+def plain(text: str) -> str:
+    """Unit text without Markdown emphasis, for embedding and matching."""
+    return re.sub(r"[*_`]+", "", text)
+
+
+class SentenceStore:
+    """Units in their own Chroma collection, keyed by chunk id, vectors computed once at ingest."""
+
+    def __init__(self, client, collection: str, embeddings: PackagedEmbeddings) -> None:
+        self._client = client
+        self._name = collection
+        self.embeddings = embeddings
+        self._collection = client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    def upsert(self, chunks: list[Chunk]) -> None:
+        ids, texts, metadatas = [], [], []
+        for chunk in chunks:
+            for position, unit in enumerate(split_units(chunk.text)):
+                ids.append(f"{chunk.id}:{position}")
+                texts.append(unit)
+                metadatas.append(
+                    {"chunk_id": chunk.id, "doc_id": chunk.doc_id, "position": position}
+                )
+        if ids:
+            vectors = self.embeddings.encode([plain(t) for t in texts])
+            self._collection.upsert(
+                ids=ids, documents=texts, metadatas=metadatas, embeddings=vectors
+            )
+
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
+        if chunk_ids:
+            self._collection.delete(where={"chunk_id": {"$in": chunk_ids}})
+
+    def units_for(self, chunk_ids: list[str]) -> list[Unit]:
+        """Units of these chunks, in the order of the chunks given, then in reading order."""
+        if not chunk_ids:
+            return []
+        units = self._get({"chunk_id": {"$in": chunk_ids}})
+        order = {cid: rank for rank, cid in enumerate(chunk_ids)}
+        return sorted(units, key=lambda u: (order[u.chunk_id], u.position))
+
+    def units_of_documents(self, doc_ids: list[str]) -> list[Unit]:
+        """Every unit of these documents."""
+        return self._get({"doc_id": {"$in": doc_ids}}) if doc_ids else []
+
+    def _get(self, where: dict) -> list[Unit]:
+        data = self._collection.get(where=where, include=["documents", "metadatas", "embeddings"])
+        return [
+            Unit(
+                id=uid,
+                chunk_id=str(meta["chunk_id"]),
+                doc_id=str(meta["doc_id"]),
+                position=int(meta["position"]),
+                text=text,
+                vector=np.asarray(vector, dtype=np.float32),
+            )
+            for uid, text, meta, vector in zip(
+                data["ids"], data["documents"], data["metadatas"], data["embeddings"], strict=True
+            )
+        ]
+
+    def reset(self) -> None:
+        self._client.delete_collection(self._name)
+        self._collection = self._client.get_or_create_collection(
+            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )

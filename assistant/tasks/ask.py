@@ -1,0 +1,217 @@
+"""Answering a question: safety routing, history-aware retrieval, generation, citations."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.generation.citations import CitationBook
+from assistant.generation.composer import Composer
+from assistant.generation.llm import BackendError, make_chat_model
+from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
+from assistant.generation.citations import validate_citations
+from assistant.index.sentences import SentenceStore
+from assistant.models import Answer, RetrievedChunk, Role, Turn
+from assistant.retrieval import HybridRetriever, RetrievalOptions
+from assistant.safety import SafetyRouter
+from assistant.tasks import replies
+
+ROLES = ("mentee", "mentor", "program-lead")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HISTORY_TURNS = 2
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question without control characters, or an InputError if it is empty or huge."""
+    text = _CONTROL.sub("", question or "").strip()
+    if not text:
+        raise InputError("The question is empty.", "Type what you would like help with.")
+    if len(text) > max_chars:
+        raise InputError(
+            f"The question is {len(text)} characters long; the limit is {max_chars}.",
+            "Shorten it to the situation and what you want to know.",
+        )
+    return text
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise InputError(f"Unknown role '{role}'.", f"Use one of: {', '.join(ROLES)}.")
+    return role  # type: ignore[return-value]
+
+
+def history_query(question: str, history: list[Turn]) -> str:
+    """The question plus the last user turns, so follow-ups retrieve in context."""
+    previous = [turn.content for turn in history if turn.speaker == "user"][-_HISTORY_TURNS:]
+    return " ".join([*previous, question])
+
+
+def _llm_messages(history: list[Turn]) -> list[tuple[str, str]]:
+    return [("human" if t.speaker == "user" else "ai", t.content) for t in history[-6:]]
+
+
+def _backend_failure(backend: str, exc: Exception) -> BackendError:
+    setting = {
+        "openai": "COACH_OPENAI_BASE_URL / COACH_OPENAI_MODEL / OPENAI_API_KEY",
+        "ollama": "COACH_OLLAMA_BASE_URL / COACH_OLLAMA_MODEL",
+        "local": "COACH_LOCAL_MODEL_PATH",
+    }.get(backend, "COACH_BACKEND")
+    return BackendError(
+        f"The {backend} backend failed ({type(exc).__name__}: {exc}). Check {setting}.",
+        "Or use --backend composer.",
+    )
+
+
+class Answerer:
+    """Turns a question (and its conversation) into an Answer, streaming when asked."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: HybridRetriever,
+        sentences: SentenceStore,
+        router: SafetyRouter,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.sentences = sentences
+        self.router = router
+        self.composer = Composer(sentences, retriever.vectors)
+
+    def stream(
+        self,
+        question: str,
+        role: str,
+        history: list[Turn],
+        backend: str,
+        retrieval: str,
+    ) -> Iterator[str | Answer]:
+        """Yield text pieces, then the final Answer (always last)."""
+        started = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        role = check_role(role)
+        base = Answer(question=question, role=role, text="", backend=backend)
+        route = self.router.route(question)
+        if route.category == "out_of_scope":
+            answer = base.model_copy(update={"mode": "refusal", "text": replies.refusal_text(role)})
+            yield answer.text
+            yield self._timed(answer, started, 0.0)
+            return
+        if route.escalate:
+            answer = self._escalation(base, route.category)
+            yield answer.text
+            yield self._timed(answer, started, 0.0)
+            return
+
+        query = history_query(question, history)
+        if backend != "composer" and history:
+            query = self._condense(question, history, backend)
+        # Safety guidance is for escalations (routed above), not for coaching answers.
+        options = RetrievalOptions(
+            mode=retrieval, k=self.settings.top_k, role=role, exclude_topics=frozenset({"safety"})
+        )
+        found = self.retriever.retrieve(query, options)
+        retrieved_at = time.perf_counter()
+        base = base.model_copy(update={"search_query": query, "contexts": found.chunks})
+        if not found.chunks or found.best_similarity < self.settings.relevance_floor:
+            answer = base.model_copy(
+                update={"mode": "no_context", "text": replies.no_context_text(role)}
+            )
+            yield answer.text
+            yield self._timed(answer, started, retrieved_at)
+            return
+
+        if backend == "composer":
+            composition = self.composer.compose(query, role, found.chunks, found.query_vector)
+            for line in composition.text.splitlines(keepends=True):
+                yield line
+            answer = base.model_copy(
+                update={"text": composition.text, "citations": composition.citations}
+            )
+        else:
+            answer = yield from self._generate_llm(base, found.chunks, history, backend)
+        yield self._timed(answer, started, retrieved_at)
+
+    def _timed(self, answer: Answer, started: float, retrieved_at: float) -> Answer:
+        done = time.perf_counter()
+        retrieve = (retrieved_at - started) * 1000 if retrieved_at else 0.0
+        return answer.model_copy(
+            update={
+                "timings_ms": {
+                    "retrieve": round(retrieve, 2),
+                    "generate": round((done - (retrieved_at or done)) * 1000, 2),
+                    "total": round((done - started) * 1000, 2),
+                }
+            }
+        )
+
+    def _escalation(self, base: Answer, category: str) -> Answer:
+        """Point to the right people; quote the safety guidance when it is indexed."""
+        doc_id = replies.ESCALATION_DOCS[category]
+        units = self.sentences.units_of_documents([doc_id])
+        lines = [replies.ESCALATION_OPENERS[category]]
+        book = CitationBook()
+        contexts: list[RetrievedChunk] = []
+        if units:
+            query = np.asarray(self.retriever.embeddings.embed_query(base.question))
+            best = sorted(units, key=lambda u: -float(u.vector @ query))[:3]
+            chunks = {c.id: c for c in self.retriever.vectors.get([u.chunk_id for u in best])}
+            lines += ["", "From the guidance on this:"]
+            for unit in sorted(best, key=lambda u: (u.chunk_id, u.position)):
+                chunk = chunks[unit.chunk_id]
+                cited = RetrievedChunk(
+                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
+                )
+                lines.append(f"- {unit.text} [{book.cite(cited)}]")
+                if cited.id not in {c.id for c in contexts}:
+                    contexts.append(cited)
+        return base.model_copy(
+            update={
+                "mode": "escalation",
+                "text": "\n".join(lines),
+                "citations": book.citations,
+                "contexts": contexts,
+            }
+        )
+
+    def _condense(self, question: str, history: list[Turn], backend: str) -> str:
+        model = make_chat_model(self.settings, backend)
+        try:
+            reply = (condense_prompt | model).invoke(
+                {"history": _llm_messages(history), "question": question}
+            )
+        except Exception as exc:
+            raise _backend_failure(backend, exc) from exc
+        condensed = str(reply.content).strip()
+        return condensed if 3 <= len(condensed) <= 500 else history_query(question, history)
+
+    def _generate_llm(
+        self, base: Answer, chunks: list[RetrievedChunk], history: list[Turn], backend: str
+    ) -> Iterator[str | Answer]:
+        model = make_chat_model(self.settings, backend)
+        chain = answer_prompt | model
+        inputs = {
+            "role": base.role,
+            "passages": number_passages(chunks),
+            "history": _llm_messages(history),
+            "question": base.question,
+        }
+        pieces: list[str] = []
+        try:
+            for message in chain.stream(inputs):
+                piece = str(message.content)
+                if piece:
+                    pieces.append(piece)
+                    yield piece
+        except Exception as exc:
+            raise _backend_failure(backend, exc) from exc
+        text, citations = validate_citations("".join(pieces), chunks)
+        warnings = [] if citations else ["The answer cites no passage: treat it with care."]
+        if not text:
+            warnings.append("The model returned an empty answer.")
+        return base.model_copy(update={"text": text, "citations": citations, "warnings": warnings})

@@ -1,0 +1,97 @@
+"""Evaluation cases: a question, who asks it, what should be retrieved and said, and the mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import InputError
+from assistant.models import AnswerMode, Role
+
+DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "dev.yaml"
+
+
+def compile_key_point(alternatives: list[str]) -> list[re.Pattern[str]]:
+    """A key point's alternative regexes, compiled case-insensitively."""
+    return [re.compile(pattern, re.IGNORECASE) for pattern in alternatives]
+
+
+class EvalCase(BaseModel):
+    """One labelled question of an evaluation set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    role: Role = "mentee"
+    topic: str = "general"
+    relevant: list[str] = Field(default_factory=list)
+    key_points: list[list[str]] = Field(default_factory=list)
+    expect: AnswerMode = "answer"
+
+    @field_validator("key_points", mode="before")
+    @classmethod
+    def _single_pattern_is_a_point(cls, value: object) -> object:
+        """Allow ``- 'regex'`` as shorthand for ``- ['regex']``."""
+        if isinstance(value, list):
+            return [[item] if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("key_points")
+    @classmethod
+    def _patterns_compile(cls, value: list[list[str]]) -> list[list[str]]:
+        for alternatives in value:
+            if not alternatives:
+                raise ValueError("a key point needs at least one regex")
+            try:
+                compile_key_point(alternatives)
+            except re.error as exc:
+                raise ValueError(f"invalid regex in {alternatives}: {exc}") from exc
+        return value
+
+
+def _parse_cases(raw: object, path: Path) -> list[EvalCase]:
+    if isinstance(raw, dict) and "cases" in raw:
+        raw = raw["cases"]
+    if not isinstance(raw, list) or not raw:
+        raise InputError(
+            f"{path} holds no evaluation cases.", "Write a YAML list of cases (see dev.yaml)."
+        )
+    cases: list[EvalCase] = []
+    for number, item in enumerate(raw, start=1):
+        label = item.get("id", f"#{number}") if isinstance(item, dict) else f"#{number}"
+        if not isinstance(item, dict):
+            raise InputError(f"{path}: case {label} is not a mapping of fields.")
+        try:
+            cases.append(EvalCase(**item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in error['loc']) or 'case'}: {error['msg']}"
+                for error in exc.errors()
+            )
+            raise InputError(f"{path}: case {label} is invalid ({problems}).") from None
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise InputError(f"{path}: case id '{case.id}' is used twice.")
+        seen.add(case.id)
+    return cases
+
+
+def load_dataset(path: str | Path = DEFAULT_DATASET) -> list[EvalCase]:
+    """Read and validate a YAML dataset; every problem is an InputError naming the case."""
+    path = Path(path).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"Dataset {path} not found.", "Pass --dataset PATH.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read dataset {path} ({exc}).") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path} is not valid YAML ({exc}).".replace("\n", " ")) from None
+    return _parse_cases(raw, path)
