@@ -14,8 +14,6 @@ import typer
 from assistant.errors import CoachError, InputError
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from assistant.coach import Coach
 
 app = typer.Typer(
@@ -218,10 +216,151 @@ def search(
             console.print(f"   {' '.join(chunk.text.split())[:300]}")
 
 
+RoleOpt = Annotated[str, typer.Option("--role", "-r", help="mentee, mentor or program-lead.")]
+BackendOpt = Annotated[
+    str | None, typer.Option("--backend", "-b", help="composer, openai, ollama or local.")
+]
+RetrievalOpt = Annotated[str | None, typer.Option("--retrieval", help="hybrid, dense or bm25.")]
+
+
+def _check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise InputError(f"Unknown {name} '{value}'.", f"Use one of: {', '.join(choices)}.")
+
+
+def print_answer(answer: Any, streamed: bool = False) -> None:
+    """Show an answer's text (unless it was streamed already), its sources and warnings."""
+    console = _console()
+    if not streamed:
+        console.print(answer.text, markup=False)
+    if answer.citations:
+        console.print("\nSources:", style="bold")
+        for c in answer.citations:
+            where = f"{c.title} > {c.section}" if c.section else c.title
+            console.print(f"  [{c.n}] {where} ({c.doc_id})", markup=False)
+    for warning in answer.warnings:
+        console.print(f"Warning: {warning}", style="yellow", markup=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
+    role: RoleOpt = "mentee",
+    backend: BackendOpt = None,
+    retrieval: RetrievalOpt = None,
+    session: Annotated[
+        str | None, typer.Option("--session", help="Continue this conversation (see 'sessions').")
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Ask a question; the answer cites the best practice it comes from."""
+    with user_errors(debug):
+        _check_choice("role", role, ("mentee", "mentor", "program-lead"))
+        _check_choice("backend", backend, ("composer", "openai", "ollama", "local"))
+        _check_choice("retrieval mode", retrieval, ("hybrid", "dense", "bm25"))
+        coach = open_coach(home)
+        if as_json:
+            print_json(coach.ask(question, role, session, backend, retrieval))  # type: ignore[arg-type]
+            return
+        answer = None
+        for piece in coach.stream(question, role, session, backend, retrieval):  # type: ignore[arg-type]
+            if isinstance(piece, str):
+                typer.echo(piece, nl=False)
+            else:
+                answer = piece
+        typer.echo("")
+        print_answer(answer, streamed=True)
+
+
+CHAT_HELP = "Commands: /new  /sources  /export FILE  /quit"
+
+
+@app.command()
+def chat(
+    role: RoleOpt = "mentee",
+    backend: BackendOpt = None,
+    session: Annotated[str | None, typer.Option("--session", help="Resume a conversation.")] = None,
+    home: HomeOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Talk with the coach in the terminal; follow-up questions keep the conversation."""
+    with user_errors(debug):
+        _check_choice("role", role, ("mentee", "mentor", "program-lead"))
+        _check_choice("backend", backend, ("composer", "openai", "ollama", "local"))
+        coach = open_coach(home)
+        session_id = session or coach.new_session(role)  # type: ignore[arg-type]
+        coach.sessions.info(session_id)
+        console = _console()
+        console.print(f"Mentor Coach ({role}). {CHAT_HELP}", markup=False)
+        last = None
+        while True:
+            try:
+                line = input("\nyou> ").strip()
+            except EOFError:
+                break
+            if not line:
+                continue
+            if line in ("/quit", "/exit"):
+                break
+            if line == "/new":
+                session_id = coach.new_session(role)  # type: ignore[arg-type]
+                console.print("Started a new conversation.")
+            elif line == "/sources":
+                print_answer(last, streamed=True) if last else console.print("No answer yet.")
+            elif line.startswith("/export"):
+                target = line.removeprefix("/export").strip()
+                if not target:
+                    console.print("Usage: /export FILE")
+                    continue
+                Path(target).expanduser().write_text(coach.export_session(session_id))
+                console.print(f"Saved the conversation to {target}")
+            elif line.startswith("/"):
+                console.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
+            else:
+                try:
+                    for piece in coach.stream(line, role, session_id, backend):  # type: ignore[arg-type]
+                        if isinstance(piece, str):
+                            typer.echo(piece, nl=False)
+                        else:
+                            last = piece
+                    typer.echo("")
+                    print_answer(last, streamed=True)
+                except CoachError as exc:
+                    console.print(f"Error: {exc}", style="red", markup=False)
+
+
+@app.command()
+def sessions(
+    export: Annotated[
+        str | None, typer.Option("--export", help="Print this conversation as Markdown.")
+    ] = None,
+    delete: Annotated[
+        str | None, typer.Option("--delete", help="Delete this conversation.")
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """List saved conversations, export one as Markdown, or delete one."""
+    with user_errors(debug):
+        coach = open_coach(home)
+        if export:
+            typer.echo(coach.export_session(export))
+        elif delete:
+            coach.delete_session(delete)
+            _console().print(f"deleted {delete}")
+        elif as_json:
+            print_json(coach.list_sessions())
+        else:
+            for info in coach.list_sessions():
+                typer.echo(
+                    f"{info.id}  {info.updated_at:%Y-%m-%d %H:%M}  {info.role:12} "
+                    f"{info.turns // 2} questions  {info.title}"
+                )
+
+
 def main() -> None:
     """Entry point used by `python -m assistant`."""
     app()
-
-
-def model_json(model: BaseModel) -> str:
-    return model.model_dump_json(indent=2)

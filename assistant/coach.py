@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import RetrievalMode, Settings, enforce_offline
+from assistant.errors import InputError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
-from assistant.errors import InputError
 from assistant.models import (
     Answer,
     DocumentInfo,

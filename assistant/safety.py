@@ -32,7 +32,8 @@ _RULES: dict[Category, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "legal_medical": re.compile(
-        r"\b(lawyer|attorney|sue|suing|lawsuit|court|tribunal|legal (action|rights|advice)|legally binding|"
+        r"\b(lawyer|attorney|sue|suing|lawsuit|court|tribunal|legal (action|rights|advice)|"
+        r"legally binding|"
         r"wrongful(ly)? (dismiss|terminat)\w*|chest pain|heart attack|stroke|unconscious|"
         r"collaps\w*|diagnos\w*|medication|prescri\w*)\b",
         re.IGNORECASE,

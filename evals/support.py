@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
-
 from assistant.index.lexical import tokenize
 from evals.metrics import share
 

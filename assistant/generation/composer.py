@@ -36,7 +36,7 @@ class Composition(BaseModel):
 
 
 def topic_phrase(title: str) -> str:
-    """'Restarting a stalled mentorship (cancelled meetings)' -> 'restarting a stalled mentorship'."""
+    """The title's core as a phrase: 'Restarting X (details)' -> 'restarting X'."""
     core = re.split(r"\s*[(:\u2014]", title, maxsplit=1)[0].strip()
     return core[:1].lower() + core[1:] if core[1:2].islower() else core
 

@@ -30,7 +30,7 @@ def packaged_local_model() -> Path | None:
 
 
 def make_chat_model(settings: Settings, backend: str) -> BaseChatModel:
-    """A chat model for ``backend`` (openai, ollama or local), or a BackendError saying what to set."""
+    """A chat model for ``backend`` (openai, ollama, local); BackendError names the setting."""
     if backend == "openai":
         from langchain_openai import ChatOpenAI
 

@@ -42,10 +42,8 @@ def split_units(text: str) -> list[str]:
         line = raw_line.strip()
         if in_code or not line or line.startswith("|"):
             continue
-        if _BULLET.match(line):
-            candidates = [_BULLET.sub("", line)]
-        else:
-            candidates = _SENTENCE_END.split(line)
+        bullet = _BULLET.match(line)
+        candidates = [_BULLET.sub("", line)] if bullet else _SENTENCE_END.split(line)
         for candidate in candidates:
             candidate = candidate.strip()
             if len(candidate.split()) >= _MIN_WORDS and not candidate.endswith(":"):

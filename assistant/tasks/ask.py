@@ -10,11 +10,10 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.generation.citations import CitationBook
+from assistant.generation.citations import CitationBook, validate_citations
 from assistant.generation.composer import Composer
 from assistant.generation.llm import BackendError, make_chat_model
 from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
-from assistant.generation.citations import validate_citations
 from assistant.index.sentences import SentenceStore
 from assistant.models import Answer, RetrievedChunk, Role, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
@@ -128,8 +127,7 @@ class Answerer:
 
         if backend == "composer":
             composition = self.composer.compose(query, role, found.chunks, found.query_vector)
-            for line in composition.text.splitlines(keepends=True):
-                yield line
+            yield from composition.text.splitlines(keepends=True)
             answer = base.model_copy(
                 update={"text": composition.text, "citations": composition.citations}
             )
