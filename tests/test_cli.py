@@ -86,3 +86,57 @@ def test_unreachable_chroma_server_names_the_setting(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "COACH_CHROMA_URL" in result.output and "chroma run" in result.output
     assert "Traceback" not in result.output
+
+
+def test_ask_prints_cited_answer_and_sources(built_home):
+    result = invoke("ask", "how often should mentor and mentee meet?", "--home", str(built_home))
+    assert result.exit_code == 0, result.output
+    assert "Sources:" in result.output and "[1]" in result.output
+
+
+def test_ask_json_is_the_answer_model(built_home):
+    result = invoke("ask", "how do I end a mentorship well", "--json", "--home", str(built_home))
+    data = json.loads(result.output)
+    assert data["mode"] == "answer" and data["citations"][0]["n"] == 1
+    assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "hi there", "--role", "boss"], "Unknown role 'boss'"),
+        (["ask", "hi there", "--backend", "gpt9"], "Unknown backend 'gpt9'"),
+        (["ask", ""], "The question is empty"),
+    ],
+)
+def test_ask_bad_input(built_home, args, message):
+    result = invoke(*args, "--home", str(built_home))
+    assert result.exit_code == 2 and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unconfigured_backend_suggests_composer(built_home, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    result = invoke("ask", "how do I find a mentor", "--backend", "openai", "--home",
+                    str(built_home))  # fmt: skip
+    assert result.exit_code == 1
+    assert "COACH_OPENAI_BASE_URL" in result.output and "--backend composer" in result.output
+
+
+def test_chat_session_follow_up_and_export(built_home, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    export = tmp_path / "chat.md"
+    script = (
+        "My mentor keeps cancelling our meetings\n/sources\n"
+        f"and what if they still don't reply?\n/bogus\n/export {export}\n/quit\n"
+    )
+    result = runner.invoke(app, ["chat", "--home", str(home)], input=script)
+    assert result.exit_code == 0, result.output
+    assert "Unknown command /bogus" in result.output
+    text = export.read_text()
+    assert text.count("**You:**") == 2 and "Sources:" in text
+    listed = json.loads(invoke("sessions", "--home", str(home), "--json").output)
+    assert listed[0]["turns"] == 4

@@ -1,0 +1,224 @@
+"""Pydantic models for drafts: session agendas, feedback, messages and mentoring agreements.
+
+Each draft has a *body* (the part an LLM fills through structured output) and the draft itself
+(body plus numbered citations, the backend that wrote it and any warnings). Best-practice text
+carries ``[n]`` markers that point at ``citations``; parts expose the numbers they cite.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, computed_field, field_validator
+
+from assistant.models import Citation
+
+SessionType = Literal["first", "regular", "stalled-reset", "midpoint-review", "closing"]
+MentoringStyle = Literal["directive", "supportive", "challenging"]
+FeedbackKind = Literal["reinforcing", "redirecting"]
+FeedbackDirection = Literal["mentor-to-mentee", "mentee-to-mentor"]
+MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule"]
+Party = Literal["mentor", "mentee"]
+ToneIssue = Literal["absolute", "label", "vague", "blame", "sarcasm", "length"]
+
+_MARK = re.compile(r"\[(\d+)\]")
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def cited_numbers(*texts: str) -> list[int]:
+    """The citation numbers marked in these texts, sorted, each once."""
+    return sorted({int(n) for text in texts for n in _MARK.findall(text)})
+
+
+def strip_marks(text: str) -> str:
+    """Text without its ``[n]`` markers."""
+    return " ".join(_MARK.sub("", text).split())
+
+
+def _strip(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _clean_list(values: list[str]) -> list[str]:
+    return [" ".join(v.split()) for v in values if v and v.strip()]
+
+
+class Request(BaseModel):
+    """Base of draft requests: surrounding whitespace is dropped, so blank text is empty."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _normalise(cls, value: object) -> object:
+        if isinstance(value, list):
+            return _clean_list([str(v) for v in value])
+        return _strip(value)
+
+
+class Draft(BaseModel):
+    """What every draft carries besides its body."""
+
+    citations: list[Citation] = Field(default_factory=list)
+    backend: str = "composer"
+    warnings: list[str] = Field(default_factory=list)
+
+
+# Agendas
+
+
+class AgendaRequest(Request):
+    """What a mentoring session agenda should cover."""
+
+    session: SessionType = "regular"
+    minutes: int = Field(default=60, ge=15, le=180)
+    goals: list[str] = Field(min_length=1, max_length=5)
+    progress: str | None = Field(default=None, max_length=500)
+    challenges: list[str] = Field(default_factory=list, max_length=5)
+    style: MentoringStyle | None = None
+    role: Party = "mentor"
+
+
+class AgendaItem(BaseModel):
+    """One timed block of a session."""
+
+    title: str
+    minutes: int = Field(ge=1)
+    purpose: str
+    focus: list[str] = Field(
+        default_factory=list, description="The goals, challenges or progress it covers."
+    )
+    prompts: list[str] = Field(default_factory=list, description="Questions to ask, cited [n].")
+    tips: list[str] = Field(default_factory=list, description="Best practice for it, cited [n].")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citations(self) -> list[int]:
+        return cited_numbers(self.purpose, *self.prompts, *self.tips)
+
+
+class AgendaBody(BaseModel):
+    """A session agenda: timed items, what to bring and what to do afterwards."""
+
+    title: str
+    items: list[AgendaItem] = Field(min_length=1)
+    prepare: list[str] = Field(default_factory=list, description="What to bring, cited [n].")
+    follow_up: list[str] = Field(default_factory=list, description="Actions after, cited [n].")
+
+
+class Agenda(AgendaBody, Draft):
+    session: SessionType
+    minutes: int
+
+
+# Feedback, messages and their tone
+
+
+class ToneWarning(BaseModel):
+    """A wording problem found by the tone check."""
+
+    issue: ToneIssue
+    words: list[str]
+    suggestion: str
+
+
+class DraftPart(BaseModel):
+    """One part of a message or feedback, and the best practice it follows."""
+
+    label: str
+    text: str = Field(min_length=1)
+    basis: list[str] = Field(default_factory=list, description="Best practice, cited [n].")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citations(self) -> list[int]:
+        return cited_numbers(*self.basis)
+
+
+class MessageBody(BaseModel):
+    """A message to send, in parts; ``text`` is the whole message without citations."""
+
+    subject: str
+    parts: list[DraftPart] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part.text for part in self.parts)
+
+
+class FeedbackRequest(Request):
+    """Feedback to draft, in situation-behaviour-impact form."""
+
+    situation: Text
+    behavior: Text
+    impact: Text
+    kind: FeedbackKind = "reinforcing"
+    direction: FeedbackDirection = "mentor-to-mentee"
+    request: str | None = Field(default=None, max_length=300)
+
+
+class FeedbackDraft(MessageBody, Draft):
+    kind: FeedbackKind
+    direction: FeedbackDirection
+    tone: list[ToneWarning] = Field(default_factory=list)
+
+
+class MessageRequest(Request):
+    """A hard-to-write message; anything not given becomes a ``{placeholder}``."""
+
+    kind: MessageKind
+    to: Party = "mentor"
+    name: str | None = Field(default=None, max_length=80, description="Who it is for.")
+    sender: str | None = Field(default=None, max_length=80, description="Who signs it.")
+    about: str | None = Field(
+        default=None, max_length=200, description="The goal or topic it concerns."
+    )
+    detail: str | None = Field(
+        default=None, max_length=300, description="A specific: why them, what helped, why."
+    )
+    times: list[str] = Field(default_factory=list, max_length=3)
+
+
+class MessageDraft(MessageBody, Draft):
+    kind: MessageKind
+    to: Party
+
+
+# Agreements
+
+
+class AgreementRequest(Request):
+    """Details for a mentoring agreement; anything not given becomes a ``{placeholder}``."""
+
+    mentor: str | None = Field(default=None, max_length=80)
+    mentee: str | None = Field(default=None, max_length=80)
+    goals: list[str] = Field(default_factory=list, max_length=5)
+    cadence: str | None = Field(default=None, max_length=80, description="e.g. every two weeks")
+    minutes: int = Field(default=60, ge=15, le=180, description="Length of a meeting.")
+    channels: list[str] = Field(default_factory=list, max_length=4)
+    months: int | None = Field(default=None, ge=1, le=36, description="How long it runs.")
+    review: str | None = Field(default=None, max_length=80, description="Review date.")
+
+
+class AgreementSection(BaseModel):
+    """One section of the agreement: what both agree, and the best practice behind it."""
+
+    title: str
+    clauses: list[str] = Field(min_length=1)
+    guidance: list[str] = Field(default_factory=list, description="Best practice, cited [n].")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citations(self) -> list[int]:
+        return cited_numbers(*self.guidance)
+
+
+class AgreementBody(BaseModel):
+    """A mentoring agreement draft."""
+
+    title: str
+    sections: list[AgreementSection] = Field(min_length=1)
+
+
+class AgreementDraft(AgreementBody, Draft):
+    pass

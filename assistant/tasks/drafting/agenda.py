@@ -1,0 +1,341 @@
+"""Session agendas: timed blocks from a template per session type, filled with cited practice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.drafting_models import Agenda, AgendaBody, AgendaItem, AgendaRequest
+from assistant.tasks.drafting.grounding import Grounder
+from assistant.tasks.drafting.writer import write
+
+if TYPE_CHECKING:
+    from assistant.coach import Coach
+
+SLOT = 5  # minutes: blocks are multiples of this, when the session is long enough
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of a session template. ``focus`` names the request inputs it covers; a block
+    with focus inputs given is never dropped, one whose only focus is absent is left out."""
+
+    title: str
+    purpose: str
+    query: str
+    weight: int
+    priority: int = 1
+    focus: tuple[str, ...] = ()
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Session:
+    title: str
+    blocks: tuple[Block, ...]
+    prepare: str
+    follow_up: str
+
+
+SESSIONS: dict[str, Session] = {
+    "first": Session(
+        "First mentoring session",
+        (
+            Block(
+                "Introductions and backgrounds",
+                "Get to know each other: your paths so far and what you each hope to gain.",
+                "first session introductions share backgrounds career story and setbacks",
+                3,
+                priority=2,
+                focus=("progress",),
+            ),
+            Block(
+                "Goals",
+                "Talk through the mentee's draft goals and agree one to three to focus on first.",
+                "first session talk through the mentee's draft goals and why they matter",
+                3,
+                focus=("goals", "challenges"),
+            ),
+            Block(
+                "Expectations, roles and boundaries",
+                "Agree roles, what you expect of each other, boundaries and confidentiality.",
+                "first session expectations roles boundaries confidentiality off-limits topics",
+                3,
+            ),
+            Block(
+                "Cadence and communication channels",
+                "Decide how often and how you meet, and how you reach each other in between.",
+                "agree cadence how often to meet and communication channels reply times",
+                2,
+            ),
+            Block(
+                "Next steps",
+                "Summarise the goals, agree first actions and book the next meeting.",
+                "agreeing next steps at the end of the first session actions next meeting",
+                1,
+                priority=2,
+            ),
+        ),
+        prepare="how to prepare for the first mentoring session background goals questions",
+        follow_up="after the first session send goals agenda and agree next steps",
+    ),
+    "regular": Session(
+        "Mentoring session",
+        (
+            Block(
+                "Check-in",
+                "Catch up: how things are and anything new since last time.",
+                "check-in at the start of a mentoring meeting how are you what is new",
+                1,
+                priority=3,
+            ),
+            Block(
+                "Progress since last time",
+                "Review the actions agreed last time and what happened.",
+                "review actions and progress since the last mentoring meeting",
+                2,
+                priority=2,
+                focus=("progress",),
+            ),
+            Block(
+                "Goals",
+                "Work on the goals, most important first.",
+                "coaching questions to work through a goal options and way forward",
+                5,
+                focus=("goals",),
+            ),
+            Block(
+                "Current challenges",
+                "Talk through where the mentee is stuck and what they could try.",
+                "talk through a challenge where the mentee is stuck reality and options",
+                3,
+                focus=("challenges",),
+                optional=True,
+            ),
+            Block(
+                "Wrap-up",
+                "Agree action items with owners and dates, and the next meeting.",
+                "end the meeting agree action items with owner and date and next meeting",
+                1,
+            ),
+        ),
+        prepare="what to bring to a mentoring meeting agenda progress challenges questions",
+        follow_up="after the meeting send notes and action items keep a shared document",
+    ),
+    "stalled-reset": Session(
+        "Restarting a stalled mentorship",
+        (
+            Block(
+                "Reconnect",
+                "Open warmly and acknowledge the gap without blame.",
+                "check in without blame after meetings were cancelled assume good intent",
+                1,
+                priority=2,
+            ),
+            Block(
+                "What changed",
+                "Talk honestly about what changed and what got in the way.",
+                "the what changed conversation after cancellations what got in the way",
+                3,
+                focus=("progress", "challenges"),
+            ),
+            Block(
+                "Re-evaluating goals",
+                "Pick the goal that matters now; drop or park the rest.",
+                "re-evaluate goals pick one current goal that matters now shrink the goal",
+                3,
+                focus=("goals",),
+            ),
+            Block(
+                "New cadence and format",
+                "Agree a lighter rhythm that will reliably happen.",
+                "restart with a new cadence shorter meetings recurring invite",
+                2,
+            ),
+            Block(
+                "Next steps",
+                "Book the next dates and agree who sends the agenda.",
+                "clear ownership who sends the agenda book the next dates fallback if cancelled",
+                1,
+                priority=2,
+            ),
+        ),
+        prepare="prepare to restart a stalled mentorship what got in the way",
+        follow_up="after restarting check in on whether the new rhythm is working",
+    ),
+    "midpoint-review": Session(
+        "Mid-point review",
+        (
+            Block(
+                "Look back",
+                "Review how far each goal has moved, with evidence.",
+                "mid-point review look back what has changed which goals have moved evidence",
+                3,
+                focus=("goals", "progress"),
+            ),
+            Block(
+                "What's working",
+                "Name the sessions and activities that helped most, and why.",
+                "mid-point review what is working which sessions helped most",
+                2,
+                priority=2,
+            ),
+            Block(
+                "What's not working",
+                "Name what has felt slow, unclear or unhelpful; compare your ratings.",
+                "mid-point review what is not working slow unclear compare ratings",
+                2,
+                priority=2,
+                focus=("challenges",),
+            ),
+            Block(
+                "Look forward: goals and cadence",
+                "Decide what should change in goals, format or cadence.",
+                "adjust goals cadence and format at the mid-point review",
+                3,
+            ),
+            Block(
+                "Decide and record",
+                "Choose to continue, change or end, and write the changes down.",
+                "decide to continue change or end and write down the changes in the agreement",
+                1,
+            ),
+        ),
+        prepare="how to prepare for a mid-point review goals progress log ratings",
+        follow_up="after the review update the agreement and progress log with the changes",
+    ),
+    "closing": Session(
+        "Closing session",
+        (
+            Block(
+                "Accomplishments",
+                "Reread the original goals: what was achieved, what changed, what is still open.",
+                "closing conversation look back acknowledge accomplishments original goals",
+                3,
+                focus=("goals", "progress"),
+            ),
+            Block(
+                "Growth and lessons learned",
+                "Name the growth each of you has seen and the lessons you take away.",
+                "reflecting on lessons learned name the growth at the end of a mentorship",
+                2,
+                priority=2,
+            ),
+            Block(
+                "What's next",
+                "The mentee's next steps on their own, and who else could support them.",
+                "what's next for the mentee after the mentorship who else could support them",
+                2,
+                priority=2,
+                focus=("challenges",),
+            ),
+            Block(
+                "Gratitude",
+                "Say thank you, specifically, for what helped.",
+                "saying thank you specifically at the end of a mentorship",
+                1,
+            ),
+            Block(
+                "Staying in touch",
+                "Agree what contact, if any, you both want afterwards.",
+                "staying in touch after the mentorship ends occasional update open door",
+                1,
+            ),
+        ),
+        prepare="prepare for the final session progress log list of wins thank-you note",
+        follow_up="after the mentorship ends send a written thank-you and later an update",
+    ),
+}
+
+
+def focus_of(block: Block, request: AgendaRequest) -> list[str]:
+    """The request's inputs this block covers, labelled."""
+    given = {
+        "goals": [f"Goal: {goal}" for goal in request.goals],
+        "challenges": [f"Challenge: {c}" for c in request.challenges],
+        "progress": [f"Progress: {request.progress}"] if request.progress else [],
+    }
+    return [entry for name in block.focus for entry in given[name]]
+
+
+def select_blocks(session: Session, request: AgendaRequest) -> list[Block]:
+    """The template's blocks that apply, dropping the least important until each gets a slot."""
+    blocks = [b for b in session.blocks if not (b.optional and not focus_of(b, request))]
+
+    def rank(block: Block) -> int:
+        return 1 if focus_of(block, request) else block.priority
+
+    while len(blocks) * SLOT > request.minutes and max(map(rank, blocks)) > 1:
+        worst = max(range(len(blocks)), key=lambda i: (rank(blocks[i]), i))
+        del blocks[worst]
+    return blocks
+
+
+def allocate(minutes: int, weights: list[int]) -> list[int]:
+    """Split ``minutes`` by weight into multiples of SLOT (of 1 when too short); the sum is exact."""
+    slot = SLOT if len(weights) * SLOT <= minutes else 1
+    slots, extra = divmod(minutes, slot)
+    exact = [(slots - len(weights)) * w / sum(weights) for w in weights]
+    counts = [1 + int(share) for share in exact]
+    largest_remainders = sorted(range(len(weights)), key=lambda i: int(exact[i]) - exact[i])
+    for i in largest_remainders[: slots - sum(counts)]:
+        counts[i] += 1
+    result = [count * slot for count in counts]
+    result[weights.index(max(weights))] += extra
+    return result
+
+
+def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = None) -> Agenda:
+    """A timed agenda for the session whose prompts and tips cite the passages they came from."""
+    session = SESSIONS[request.session]
+    grounder = Grounder(coach, role=request.role)
+    blocks = select_blocks(session, request)
+    items = []
+    for block, minutes in zip(blocks, allocate(request.minutes, [b.weight for b in blocks])):
+        focus = focus_of(block, request)
+        found = grounder.search(" ".join([block.query, *focus]))
+        tips = grounder.advice(found, 1)
+        if request.style and "goals" in block.focus:
+            style = grounder.search(f"when to be {request.style} mentoring style")
+            tips += grounder.advice(style, 1)
+        items.append(
+            AgendaItem(
+                title=block.title,
+                minutes=minutes,
+                purpose=block.purpose,
+                focus=focus,
+                prompts=grounder.questions(found, 2 if minutes >= 10 else 1),
+                tips=tips,
+            )
+        )
+    role = f"what the {request.role} should prepare and bring"
+    body = AgendaBody(
+        title=f"{session.title}: {request.minutes}-minute agenda",
+        items=items,
+        prepare=grounder.advice(grounder.search(f"{session.prepare} {role}"), 3),
+        follow_up=grounder.advice(grounder.search(session.follow_up), 3),
+    )
+    written = write(coach, body, grounder, backend, request, lambda b: agenda_problems(b, request))
+    return Agenda(
+        **written.body.model_dump(),
+        session=request.session,
+        minutes=request.minutes,
+        citations=written.citations,
+        backend=written.backend,
+        warnings=written.warnings,
+    )
+
+
+def agenda_problems(body: AgendaBody, request: AgendaRequest) -> list[str]:
+    """Why an agenda does not fit its request (empty when it does)."""
+    problems = []
+    total = sum(item.minutes for item in body.items)
+    if total != request.minutes:
+        problems.append(f"its items add up to {total} minutes, not {request.minutes}")
+    focus = " ".join(entry for item in body.items for entry in item.focus)
+    missing = [g for g in [*request.goals, *request.challenges] if g not in focus]
+    if missing:
+        problems.append(f"it leaves out {', '.join(missing)}")
+    if any(not item.citations for item in body.items):
+        problems.append("an item cites no passage")
+    return problems

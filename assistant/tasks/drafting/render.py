@@ -1,0 +1,100 @@
+"""Drafts as Markdown (citations as footnotes) or plain text (citations as [n] and a list)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting_models import (
+    Agenda,
+    AgreementDraft,
+    FeedbackDraft,
+    MessageBody,
+    MessageDraft,
+)
+from assistant.models import Citation
+
+AnyDraft = Agenda | FeedbackDraft | MessageDraft | AgreementDraft
+_MARK = re.compile(r"\[(\d+)\]")
+
+
+def footnote(citation: Citation) -> str:
+    where = f"{citation.title} > {citation.section}" if citation.section else citation.title
+    return f"[^{citation.n}]: {where} ({citation.doc_id})"
+
+
+def _md(text: str) -> str:
+    return _MARK.sub(r"[^\1]", text)
+
+
+def _bullets(heading: str, lines: list[str]) -> list[str]:
+    return [f"**{heading}**", "", *(f"- {_md(line)}" for line in lines), ""] if lines else []
+
+
+def _agenda(agenda: Agenda) -> list[str]:
+    lines = [f"# {agenda.title}", ""]
+    start = 0
+    for number, item in enumerate(agenda.items, start=1):
+        lines += [
+            f"## {number}. {item.title} ({item.minutes} min, {start}–{start + item.minutes})",
+            "",
+            f"*{_md(item.purpose)}*",
+            "",
+            *_bullets("Focus", item.focus),
+            *_bullets("Ask", item.prompts),
+            *_bullets("Good practice", item.tips),
+        ]
+        start += item.minutes
+    return (
+        lines
+        + _bullets("Before the session", agenda.prepare)
+        + _bullets("After the session", agenda.follow_up)
+    )
+
+
+def _message(title: str, body: MessageBody) -> list[str]:
+    quoted = "\n>\n".join("> " + part.text.replace("\n", "  \n> ") for part in body.parts)
+    why = [f"**{part.label}:** {' '.join(part.basis)}" for part in body.parts if part.basis]
+    return [f"# {title}", "", quoted, "", *_bullets("Why it is written this way", why)]
+
+
+def _feedback(draft: FeedbackDraft) -> list[str]:
+    giver, receiver = draft.direction.split("-to-")
+    lines = _message(f"{draft.kind.capitalize()} feedback ({giver} → {receiver})", draft)
+    checks = [f"**{w.issue}** ({', '.join(w.words)}): {w.suggestion}" for w in draft.tone]
+    return lines + (_bullets("Tone check", checks) or ["**Tone check:** no issues found.", ""])
+
+
+def _agreement(draft: AgreementDraft) -> list[str]:
+    lines = [f"# {draft.title}", ""]
+    for section in draft.sections:
+        lines += [f"## {section.title}", "", *(f"- {clause}" for clause in section.clauses), ""]
+        if section.guidance:
+            lines += [f"*Why:* {_md(' '.join(section.guidance))}", ""]
+    return lines
+
+
+def _body(draft: AnyDraft) -> list[str]:
+    notes = [line for warning in draft.warnings for line in (f"> **Note:** {warning}", "")]
+    if isinstance(draft, Agenda):
+        return notes + _agenda(draft)
+    if isinstance(draft, FeedbackDraft):
+        return notes + _feedback(draft)
+    if isinstance(draft, MessageDraft):
+        return notes + _message(draft.subject, draft)
+    return notes + _agreement(draft)
+
+
+def to_markdown(draft: AnyDraft) -> str:
+    """The draft as Markdown, its citations as footnotes."""
+    return "\n".join(_body(draft) + [footnote(c) for c in draft.citations]).strip() + "\n"
+
+
+def to_text(draft: AnyDraft) -> str:
+    """The draft as plain text: no Markdown, citations as [n] and a list of sources."""
+    text = "\n".join(_body(draft))
+    text = re.sub(r"\[\^(\d+)\]", r"[\1]", text)
+    text = re.sub(r"^#+ ", "", text, flags=re.M)
+    text = re.sub(r"^> ?", "    ", text, flags=re.M)
+    text = re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*", lambda m: m.group(1) or m.group(2), text)
+    sources = [footnote(c).replace(f"[^{c.n}]:", f"[{c.n}]", 1) for c in draft.citations]
+    return "\n".join([text.replace("  \n", "\n").strip(), "", "Sources:", *sources]) + "\n"

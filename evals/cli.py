@@ -1,0 +1,182 @@
+"""`coach eval`: run the evaluation set, grade written answers, list saved runs.
+
+Only typer and the standard library are imported here; everything else loads inside the commands
+(``assistant.cli`` too, which itself mounts this app: importing it here would be circular).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+eval_app = typer.Typer(
+    help="Evaluate answers with numbers: retrieval, key points, groundedness, safety, latency.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+HomeOpt = Annotated[
+    Path | None,
+    typer.Option("--home", help="Data directory (default: $COACH_HOME or the user data dir)."),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")]
+DatasetOpt = Annotated[
+    Path | None,
+    typer.Option("--dataset", help="YAML evaluation set (default: evals/datasets/dev.yaml)."),
+]
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+@eval_app.callback(invoke_without_command=True)
+def run(
+    ctx: typer.Context,
+    dataset: DatasetOpt = None,
+    backend: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="composer, openai, ollama or local; repeat or comma-separate to compare."
+        ),
+    ] = None,
+    retrieval: Annotated[
+        list[str] | None,
+        typer.Option(help="hybrid, dense or bm25; repeat or comma-separate."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write report.html, report.md and report.json here.")
+    ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            help="A run id, or 'last' (newest run of the same configuration); shows deltas and "
+            "exits with 1 if a regression is flagged."
+        ),
+    ] = None,
+    judge: Annotated[
+        bool, typer.Option(help="Also score with an LLM judge (needs an LLM backend).")
+    ] = False,
+    semantic_key_points: Annotated[
+        bool, typer.Option(help="Also match key points by embedding similarity.")
+    ] = False,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run every case of the dataset through the assistant and report the metrics.
+
+    Each run is saved with its configuration and git revision under
+    <COACH_HOME>/evals/runs/<run-id>/run.json.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from assistant.cli import open_coach, print_json, progress_bar, user_errors
+
+    with user_errors(debug):
+        from evals.dataset import DEFAULT_DATASET
+        from evals.evaluate import evaluate
+        from evals.report import print_terminal, write_reports
+
+        coach = open_coach(home)
+        with progress_bar("Evaluating", enabled=not as_json) as update:
+            result = evaluate(
+                coach,
+                dataset or DEFAULT_DATASET,
+                backend,
+                retrieval,
+                judge=judge,
+                semantic_key_points=semantic_key_points,
+                compare=compare,
+                progress=update,
+            )
+        written = write_reports(result, report) if report else []
+        if as_json:
+            print_json(result)
+        else:
+            console = _console()
+            print_terminal(result, console)
+            for path in written:
+                console.print(f"wrote {path}")
+        if any(comparison.regressions for comparison in result.comparisons):
+            raise typer.Exit(1)
+
+
+@eval_app.command()
+def grade(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL with question and answer columns.")],
+    dataset: DatasetOpt = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Grade answers written elsewhere: groundedness, key points, and what to improve.
+
+    Optional columns: role, case_id (a dataset case, for its key points) and key_points (a JSON
+    list, or regexes separated by ';').
+    """
+    from assistant.cli import open_coach, print_json, user_errors
+
+    with user_errors(debug):
+        from evals.dataset import DEFAULT_DATASET, load_dataset
+        from evals.grading import grade_answers, read_answers
+        from evals.report import fmt
+
+        items = read_answers(file)  # a bad file fails before the index loads
+        needs_cases = any(item.case_id for item in items)
+        cases = load_dataset(dataset or DEFAULT_DATASET) if needs_cases else []
+        result = grade_answers(open_coach(home), items, cases, str(file))
+        if as_json:
+            print_json(result)
+            return
+        from rich.table import Table
+
+        console = _console()
+        table = Table("row", "question", "groundedness", "key points", title=f"Graded {file}")
+        for answer in result.answers:
+            table.add_row(
+                str(answer.row),
+                answer.question[:60],
+                fmt(answer.groundedness),
+                fmt(answer.coverage),
+            )
+        console.print(table)
+        for answer in result.answers:
+            console.print(f"[bold]Row {answer.row}[/bold]", markup=True)
+            for line in answer.explanation or ["Grounded and complete."]:
+                console.print(f"  {line}", markup=False)
+
+
+@eval_app.command("runs")
+def list_runs(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+    """List saved evaluation runs, newest first (ids for --compare)."""
+    from assistant.cli import print_json, user_errors
+
+    with user_errors(debug):
+        from assistant.config import Settings
+        from evals.history import saved_runs
+        from evals.report import fmt
+
+        runs = list(saved_runs(Settings(**({"home": home} if home else {})).home))
+        if as_json:
+            fields = {"id", "created_at", "config", "overall"}
+            print_json([run.model_dump(mode="json", include=fields) for run in runs])
+            return
+        from rich.table import Table
+
+        table = Table("run id", "configuration", "cases", "hit@k", "coverage", "git revision")
+        for r in runs:
+            table.add_row(
+                r.id,
+                r.config.label,
+                str(r.overall.n),
+                fmt(r.overall.hit_at_k),
+                fmt(r.overall.coverage),
+                r.config.git_revision[:12],
+            )
+        _console().print(table)

@@ -1,0 +1,317 @@
+"""Evaluation reports: a terminal table (rich), JSON, Markdown and a self-contained HTML page.
+
+All four render the same sections (built once as plain-text tables), so they always agree. The HTML
+inlines its CSS and SVG charts (no scripts, no external files) and escapes every user string.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from evals.history import Comparison
+from evals.runner import MODES, CaseResult, EvalRun, Summary
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+METRIC_LABELS = {
+    "hit_at_1": "hit@1",
+    "hit_at_k": "hit@k",
+    "mrr": "MRR",
+    "ndcg_at_k": "nDCG@k",
+    "recall_at_k": "recall@k",
+    "coverage": "key-point coverage",
+    "groundedness": "groundedness",
+    "citation_precision": "citation precision",
+    "mode_accuracy": "mode accuracy",
+    "safety_accuracy": "safety accuracy (refusal/escalation cases)",
+    "faithfulness": "judge: faithfulness",
+    "relevance": "judge: answer relevance",
+    "latency_p50_ms": "latency p50 (ms)",
+    "latency_p95_ms": "latency p95 (ms)",
+}
+GROUP_METRICS = ("hit_at_k", "coverage", "groundedness", "mode_accuracy")
+
+
+class EvalReport(BaseModel):
+    """Everything one `coach eval` produced: a run per configuration and any comparisons."""
+
+    runs: list[EvalRun]
+    comparisons: list[Comparison] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    """A titled plain-text table."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+def fmt(value: float | int | None, metric: str = "") -> str:
+    if value is None:
+        return "–"
+    if metric.startswith("latency") or isinstance(value, int):
+        return f"{value:.0f}"
+    return f"{value:.3f}"
+
+
+def _overall(runs: list[EvalRun]) -> Section:
+    judged = any(run.config.judge for run in runs)
+    rows = [
+        [label, *(fmt(getattr(run.overall, metric), metric) for run in runs)]
+        for metric, label in METRIC_LABELS.items()
+        if judged or metric not in ("faithfulness", "relevance")
+    ]
+    rows.append(["failing cases", *(f"{run.overall.failing}/{run.overall.n}" for run in runs)])
+    if judged:
+        rows.append(["judge errors", *(str(run.overall.judge_errors) for run in runs)])
+    return Section(title="Overall", header=["metric", *(r.config.label for r in runs)], rows=rows)
+
+
+def _grouped(runs: list[EvalRun], title: str, groups: Callable[[EvalRun], dict[str, Summary]]):
+    names = sorted({name for run in runs for name in groups(run)})
+    header = ["", "n"]
+    for run in runs:
+        prefix = f"{run.config.label} " if len(runs) > 1 else ""
+        header += [f"{prefix}{METRIC_LABELS[m]}" for m in GROUP_METRICS]
+    rows = []
+    for name in names:
+        summaries = [groups(run).get(name) for run in runs]
+        n = next(s.n for s in summaries if s is not None)
+        rows.append(
+            [name, str(n)]
+            + [fmt(getattr(s, m) if s else None) for s in summaries for m in GROUP_METRICS]
+        )
+    return Section(title=title, header=header, rows=rows)
+
+
+def _configurations(runs: list[EvalRun]) -> Section:
+    return Section(
+        title="Configurations",
+        header=["configuration", "run id", "dataset", "cases", "top k", "judge", "git revision"],
+        rows=[
+            [
+                run.config.label,
+                run.id,
+                run.config.dataset,
+                str(run.overall.n),
+                str(run.config.top_k),
+                run.config.judge or "–",
+                run.config.git_revision[:12],
+            ]
+            for run in runs
+        ],
+    )
+
+
+def _confusion(run: EvalRun) -> Section:
+    produced = list(next(iter(run.confusion.values())))
+    return Section(
+        title=f"Expected (rows) vs produced mode — {run.config.label}",
+        header=["expected", *produced],
+        rows=[
+            [expected, *(str(row.get(p, 0)) for p in produced)]
+            for expected, row in run.confusion.items()
+            if expected in MODES
+        ],
+    )
+
+
+def _comparison(comparison: Comparison) -> Section:
+    rows = [
+        [
+            METRIC_LABELS[d.metric],
+            fmt(d.before, d.metric),
+            fmt(d.after, d.metric),
+            "–" if d.delta is None else f"{d.delta:+.3f}",
+            "REGRESSION" if d.regression else "",
+        ]
+        for d in comparison.deltas
+    ]
+    rows += [
+        [f"case {case}", "passed", "fails", "", "REGRESSION"] for case in comparison.newly_failing
+    ]
+    rows += [[f"case {case}", "failed", "passes", "", "fixed"] for case in comparison.fixed]
+    return Section(
+        title=f"{comparison.label}: {comparison.current} vs {comparison.baseline}",
+        header=["metric", "baseline", "this run", "delta", ""],
+        rows=rows,
+    )
+
+
+def sections(report: EvalReport) -> list[Section]:
+    """The report's tables, in display order."""
+    runs = report.runs
+    return [
+        _configurations(runs),
+        _overall(runs),
+        _grouped(runs, "By topic", lambda run: run.by_topic),
+        _grouped(runs, "By role", lambda run: run.by_role),
+        *(_confusion(run) for run in runs),
+        *(_comparison(c) for c in report.comparisons),
+    ]
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def print_terminal(report: EvalReport, console: Console, failing_shown: int = 10) -> None:
+    """Rich tables, regressions in red, and the first failing cases of each run."""
+    from rich.table import Table
+
+    for section in sections(report):
+        table = Table(*section.header, title=section.title, title_justify="left")
+        for row in section.rows:
+            table.add_row(*row, style="red" if "REGRESSION" in row else None)
+        console.print(table)
+    for run in report.runs:
+        failing = run.failing
+        console.print(f"[bold]{run.config.label}[/bold]: {len(failing)} failing cases", markup=True)
+        for case in failing[:failing_shown]:
+            console.print(f"  {case.id}: {'; '.join(case.failures)}", markup=False)
+        if len(failing) > failing_shown:
+            console.print(f"  … and {len(failing) - failing_shown} more (see --report)")
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(section: Section) -> str:
+    lines = [
+        f"| {' | '.join(_md_cell(h) for h in section.header)} |",
+        f"|{'---|' * len(section.header)}",
+        *(f"| {' | '.join(_md_cell(c) for c in row)} |" for row in section.rows),
+    ]
+    return "\n".join(lines)
+
+
+def _md_case(case: CaseResult) -> str:
+    quoted = "\n".join(f"> {line}" for line in (case.answer or case.error or "").splitlines())
+    parts = [
+        f"### {case.id} ({case.topic}, {case.role})",
+        f"**Question:** {case.question}",
+        f"**Why it fails:** {'; '.join(case.failures)}",
+        f"**Answer ({case.mode}):**\n\n{quoted}",
+    ]
+    if case.key_points_missing:
+        parts.append("**Missing key points:** " + "; ".join(case.key_points_missing))
+    if case.unsupported:
+        parts.append("**Unsupported sentences:**\n" + "\n".join(f"- {s}" for s in case.unsupported))
+    if case.sources:
+        parts.append("**Sources:**\n" + "\n".join(f"- {s}" for s in case.sources))
+    return "\n\n".join(parts)
+
+
+def to_markdown(report: EvalReport) -> str:
+    """The report as Markdown: the tables, then every failing case in full."""
+    parts = [
+        "# Mentor Coach evaluation",
+        *(f"## {s.title}\n\n{_md_table(s)}" for s in sections(report)),
+    ]
+    for run in report.runs:
+        parts.append(f"## Failing cases — {run.config.label} ({len(run.failing)})")
+        parts += [_md_case(case) for case in run.failing]
+    return "\n\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- html
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1100px;
+color:#1f2328;padding:0 1rem}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
+th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
+th{background:#f6f8fa}
+tr.regression td{background:#ffebe9;color:#82071e}
+.charts{display:flex;flex-wrap:wrap;gap:1rem}
+.charts svg{max-width:100%;height:auto}
+details{border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem;margin:.4rem 0}
+summary{cursor:pointer;font-weight:600}
+pre{white-space:pre-wrap;background:#f6f8fa;padding:.6rem;border-radius:6px}
+.fail{color:#82071e}
+"""
+
+
+def _html_table(section: Section) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in section.header)
+    body = "".join(
+        f"<tr{' class=regression' if 'REGRESSION' in row else ''}>"
+        + "".join(f"<td>{html.escape(cell)}</td>" for cell in row)
+        + "</tr>"
+        for row in section.rows
+    )
+    return f"<h2>{html.escape(section.title)}</h2><table><tr>{head}</tr>{body}</table>"
+
+
+def _html_list(title: str, items: list[str]) -> str:
+    if not items:
+        return ""
+    entries = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    return f"<p><b>{html.escape(title)}</b></p><ul>{entries}</ul>"
+
+
+def _html_case(case: CaseResult) -> str:
+    e = html.escape
+    return (
+        f"<details><summary>{e(case.id)} — {e(case.question)}</summary>"
+        f"<p class=fail>{e('; '.join(case.failures))}</p>"
+        f"<p><b>Answer</b> ({e(case.mode)}, {e(case.role)}, {e(case.topic)})</p>"
+        f"<pre>{e(case.answer or case.error or '')}</pre>"
+        + _html_list("Missing key points", case.key_points_missing)
+        + _html_list("Unsupported sentences", case.unsupported)
+        + _html_list("Sources", case.sources)
+        + "</details>"
+    )
+
+
+def _charts(runs: list[EvalRun]) -> str:
+    from evals import charts
+
+    svgs = [
+        charts.topic_chart(runs, "coverage", "Key-point coverage by topic"),
+        charts.topic_chart(runs, "hit_at_k", "Retrieval hit@k by topic"),
+        charts.coverage_chart(runs),
+        charts.latency_chart(runs),
+    ]
+    return "<h2>Charts</h2><div class=charts>" + "".join(svgs) + "</div>"
+
+
+def to_html(report: EvalReport) -> str:
+    """A single self-contained HTML page: tables, inline SVG charts and the failing cases."""
+    body = [_html_table(s) for s in sections(report)]
+    body.append(_charts(report.runs))
+    for run in report.runs:
+        body.append(
+            f"<h2>Failing cases — {html.escape(run.config.label)} ({len(run.failing)})</h2>"
+        )
+        body += [_html_case(case) for case in run.failing]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        "<title>Mentor Coach evaluation</title>"
+        f"<style>{_CSS}</style></head><body><h1>Mentor Coach evaluation</h1>"
+        + "".join(body)
+        + "</body></html>\n"
+    )
+
+
+def write_reports(report: EvalReport, folder: Path) -> list[Path]:
+    """Write report.html, report.md and report.json into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "report.html": to_html(report),
+        "report.md": to_markdown(report),
+        "report.json": report.model_dump_json(indent=2),
+    }
+    for name, text in outputs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return [folder / name for name in outputs]

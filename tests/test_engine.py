@@ -1,0 +1,166 @@
+"""The coaching engine end to end: routing, grounded composition, citations, conversations."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.generation.citations import CITATION_MARK
+from assistant.index.sentences import split_units
+
+CANCELLING = "My mentor keeps cancelling our meetings, what should I do?"
+
+
+def cited_numbers(text: str) -> set[int]:
+    return {int(n) for n in CITATION_MARK.findall(text)}
+
+
+def test_stalled_mentorship_answer_is_readable_cited_and_on_topic(coach):
+    answer = coach.ask(CANCELLING, role="mentee")
+    assert answer.mode == "answer"
+    assert answer.text.startswith("Here is what mentorship best practice suggests for you as")
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert 3 <= len(bullets) <= 6
+    assert "**Next step this week:**" in answer.text
+    assert cited_numbers(answer.text) == {c.n for c in answer.citations}
+    assert "stalled-mentorship" in {c.doc_id for c in answer.citations}
+    assert re.search(r"cancel|reschedul|restart", answer.text, re.I)
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"] > 0
+
+
+def test_every_point_is_quoted_from_the_passage_it_cites(coach):
+    for question, role in [
+        (CANCELLING, "mentee"),
+        ("How do I give feedback my mentee can act on?", "mentor"),
+        ("how should we match mentors and mentees in our program", "program-lead"),
+    ]:
+        answer = coach.ask(question, role=role)
+        passages = {c.n: c for c in answer.citations}
+        chunks = {c.id: c for c in coach.index.vectors.get([c.chunk_id for c in answer.citations])}
+        for line in answer.text.splitlines():
+            numbers = cited_numbers(line)
+            if not numbers:
+                continue
+            (n,) = numbers
+            claim = CITATION_MARK.sub("", line).removeprefix("- ").strip()
+            claim = claim.removeprefix("**Next step this week:** ")
+            source = chunks[passages[n].chunk_id].text
+            assert claim[1:] in source, f"[{n}] not quoted from its passage: {claim}"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's a good lasagne recipe?", "how do I file my tax return", "fix my python TypeError"],
+)
+def test_out_of_scope_is_refused_politely_with_examples(coach, question):
+    answer = coach.ask(question)
+    assert answer.mode == "refusal"
+    assert not answer.citations
+    assert "I help with mentorship" in answer.text and "You could ask" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "must_say"),
+    [
+        ("My mentor keeps making sexual comments about me", "harassment-and-misconduct", "HR"),
+        (
+            "my mentor said I'm not leadership material because of my race",
+            "harassment-and-misconduct",
+            "not your fault",
+        ),
+        (
+            "I've been thinking about ending my life",
+            "crisis-legal-and-medical-matters",
+            "emergency number",
+        ),
+        ("should I sue my employer for firing me?", "crisis-legal-and-medical-matters", "lawyer"),
+    ],
+)
+def test_escalations_point_to_help_and_cite_the_guidance(coach, question, doc_id, must_say):
+    answer = coach.ask(question)
+    assert answer.mode == "escalation"
+    assert must_say in answer.text
+    assert answer.citations and {c.doc_id for c in answer.citations} == {doc_id}
+    assert cited_numbers(answer.text) == {c.n for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my mentee took my harsh feedback badly",
+        "we had a heated argument about my career plan",
+        "my mentee is stressed about deadlines",
+        "how do I tell my mentor their advice hurt",
+        "my presentation bombed and I feel like a failure",
+    ],
+)
+def test_near_misses_are_coached_not_escalated(coach, question):
+    assert coach.ask(question, role="mentor").mode == "answer"
+
+
+def test_no_relevant_passage_means_no_guessing(coach):
+    answer = coach.ask("what is the meaning of life")
+    assert answer.mode == "no_context"
+    assert not answer.citations and "won't guess" in answer.text
+
+
+def test_safety_guidance_is_not_used_for_ordinary_answers(coach):
+    answer = coach.ask(CANCELLING)
+    assert "safety" not in {t for c in answer.contexts for t in c.topics}
+
+
+def test_follow_up_retrieves_with_the_conversation(coach_copy):
+    session = coach_copy.new_session("mentee")
+    coach_copy.ask(CANCELLING, session_id=session)
+    follow_up = coach_copy.ask("and what if they still don't reply?", session_id=session)
+    alone = coach_copy.ask("and what if they still don't reply?")
+    assert CANCELLING in follow_up.search_query and follow_up.search_query != alone.search_query
+    assert follow_up.mode == "answer"
+    assert "stalled-mentorship" in {c.doc_id for c in follow_up.citations}
+
+
+def test_sessions_persist_list_export_and_delete(coach_copy):
+    session = coach_copy.new_session("mentor")
+    first = coach_copy.ask("How often should we meet?", role="mentor", session_id=session)
+    turns = coach_copy.session_turns(session)
+    assert [t.speaker for t in turns] == ["user", "assistant"]
+    assert turns[1].answer == first
+    info = next(s for s in coach_copy.list_sessions() if s.id == session)
+    assert info.title == "How often should we meet?" and info.turns == 2
+    exported = coach_copy.export_session(session)
+    assert "**You:** How often should we meet?" in exported and "Sources:" in exported
+    coach_copy.delete_session(session)
+    with pytest.raises(InputError, match="No conversation"):
+        coach_copy.session_turns(session)
+
+
+def test_stream_yields_text_then_the_final_answer(coach):
+    items = list(coach.stream("how do I find a mentor", role="mentee"))
+    *pieces, final = items
+    assert all(isinstance(p, str) for p in pieces) and len(pieces) > 3
+    assert "".join(pieces) == final.text
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "message"),
+    [
+        ("", "mentee", "empty"),
+        ("   \x00\x01  ", "mentee", "empty"),
+        ("goal " * 1000, "mentee", "limit is 2000"),
+        ("how do I find a mentor", "manager", "Unknown role 'manager'"),
+    ],
+)
+def test_bad_questions_get_clear_errors(coach, question, role, message):
+    with pytest.raises(InputError, match=message):
+        coach.ask(question, role=role)
+
+
+def test_units_keep_quoted_questions_whole():
+    text = 'Ask directly, "Would it help to meet less often?" Then listen to the answer.\n- A bullet item here\nLook for:'
+    assert split_units(text) == [
+        'Ask directly, "Would it help to meet less often?"',
+        "Then listen to the answer.",
+        "A bullet item here",
+    ]

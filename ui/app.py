@@ -1,0 +1,68 @@
+"""The Gradio app: one tab per capability, each a thin layer over the Coach facade."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.errors import CoachError
+from ui import chat, knowledge
+from ui.common import Downloads, error_message
+
+if TYPE_CHECKING:
+    from assistant.coach import Coach
+
+THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate")
+CSS = """
+.gradio-container { max-width: 1280px !important; margin: 0 auto; }
+"""
+
+
+def build_app(coach: Coach) -> gr.Blocks:
+    """The whole UI over ``coach``; also exposes ``/ask`` for API clients."""
+    downloads = Downloads()
+    with gr.Blocks(title="Mentor Coach", analytics_enabled=False) as demo:
+        gr.Markdown("# Mentor Coach\nGrounded, cited guidance for mentees, mentors and programs.")
+        with gr.Tabs():
+            with gr.Tab("Coach"):
+                chat.build(demo, coach, downloads)
+            with gr.Tab("Knowledge"):
+                knowledge.build(demo, coach)
+
+        def ask(question: str, role: str = "mentee", session_id: str = "") -> dict[str, Any]:
+            """Answer a question; the Answer as JSON (text with [n] markers and its citations)."""
+            try:
+                answer = coach.ask(question, role, session_id or None)  # type: ignore[arg-type]
+            except Exception as exc:
+                raise gr.Error(error_message(exc), print_exception=False) from None
+            return answer.model_dump(mode="json", exclude={"contexts"})
+
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def launch(
+    coach: Coach, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
+) -> gr.Blocks:
+    """Serve the app on ``host:port`` (no share link, no analytics); ``block=False`` returns."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    demo = build_app(coach)
+    try:
+        demo.launch(
+            server_name=host,
+            server_port=port,
+            share=False,
+            prevent_thread_lock=not block,
+            quiet=not block,
+            max_file_size=int(coach.settings.max_file_mb * 1024 * 1024),
+            footer_links=["api", "settings"],
+            theme=THEME,
+            css=CSS,
+        )
+    except OSError as exc:
+        raise CoachError(
+            f"Cannot start the app on {host}:{port} ({exc}).", "Choose another --port."
+        ) from exc
+    return demo

@@ -1,0 +1,221 @@
+"""The Coach tab: a streaming, cited conversation with past sessions, export and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.errors import InputError
+from assistant.models import Answer, Turn
+from ui.common import (
+    BACKENDS,
+    RETRIEVAL_MODES,
+    ROLES,
+    Downloads,
+    citations_markdown,
+    esc,
+    readable_errors,
+    warnings_markdown,
+)
+
+if TYPE_CHECKING:
+    from assistant.coach import Coach
+
+EXAMPLES = {
+    "mentee": [
+        "My mentor keeps cancelling our meetings. What should I do?",
+        "How do I ask someone senior to be my mentor without it being awkward?",
+        "How do I turn 'get better at leadership' into an actual goal?",
+        "What should I prepare before our first session?",
+    ],
+    "mentor": [
+        "How do I get my new mentee to open up? Our chats feel surface level.",
+        "How do I give feedback that is honest but kind?",
+        "My mentee messages me late at night. How do I set boundaries?",
+        "What are good questions to ask my mentee in a session?",
+    ],
+    "program-lead": [
+        "What metrics should we track for our mentoring program?",
+        "Do our mentor and mentee pairs need to sign an agreement?",
+        "How often should we check in with pairs without micromanaging them?",
+        "How do we handle a pair that is not working out?",
+    ],
+}
+Message = dict[str, str]
+
+
+def render_answer(answer: Answer) -> str:
+    """An answer as chat Markdown: its text, warnings, numbered sources and their snippets."""
+    parts = [
+        esc(answer.text),
+        warnings_markdown(answer.warnings),
+        citations_markdown(answer.citations),
+    ]
+    return "\n\n".join(part for part in parts if part)
+
+
+def render_turns(turns: list[Turn]) -> list[Message]:
+    """A stored conversation as Chatbot messages."""
+    return [
+        {
+            "role": turn.speaker,
+            "content": render_answer(turn.answer) if turn.answer else esc(turn.content),
+        }
+        for turn in turns
+    ]
+
+
+def _examples(role: str) -> list[list[str]]:
+    return [[question] for question in EXAMPLES.get(role, EXAMPLES["mentee"])]
+
+
+def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
+    """The Coach tab's components and events (inside ``demo``, an open gr.Blocks)."""
+    session = gr.State(None)
+    with gr.Row(equal_height=True):
+        role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
+        new = gr.Button("New conversation", scale=1, min_width=160)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=300):
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                height=520,
+                feedback_options=None,
+                buttons=["copy"],
+                placeholder="Ask about a real situation. Answers cite the best practice they use.",
+            )
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(
+                    label="Your question",
+                    placeholder="e.g. My mentor keeps cancelling our meetings…",
+                    lines=1,
+                    max_lines=6,
+                    scale=5,
+                    min_width=220,
+                )
+                ask = gr.Button("Ask", variant="primary", scale=1, min_width=90)
+            examples = gr.Dataset(
+                components=[question], samples=_examples("mentee"), label="Example questions"
+            )
+            with gr.Group():
+                comment = gr.Textbox(
+                    label="Comment on the last answer (optional)", lines=1, max_lines=4
+                )
+                with gr.Row():
+                    thumbs_up = gr.Button("Helpful", size="sm", min_width=120)
+                    thumbs_down = gr.Button("Not helpful", size="sm", min_width=120)
+            rating_status = gr.Markdown()
+        with gr.Column(scale=1, min_width=260):
+            sessions = gr.Dropdown(label="Past conversations", choices=[], value=None)
+            resume = gr.Button("Resume conversation", size="md")
+            export = gr.DownloadButton("Download conversation (.md)", size="md", interactive=False)
+            with gr.Accordion("Answer settings", open=False):
+                backend = gr.Dropdown(BACKENDS, value=coach.settings.backend, label="Answer engine")
+                retrieval = gr.Dropdown(
+                    RETRIEVAL_MODES, value=coach.settings.retrieval, label="Retrieval mode"
+                )
+            with gr.Accordion("For trainers", open=False):
+                ratings_csv = gr.DownloadButton("Download all ratings (.csv)", size="md")
+
+    def session_choices(selected: str | None = None) -> Any:
+        choices = [
+            (f"{s.title} · {s.updated_at:%Y-%m-%d %H:%M} · {s.turns // 2} questions", s.id)
+            for s in coach.list_sessions()
+        ]
+        return gr.Dropdown(choices=choices, value=selected)
+
+    def export_file(session_id: str) -> Any:
+        path = downloads.write(f"conversation-{session_id}.md", coach.export_session(session_id))
+        return gr.DownloadButton(value=path, interactive=True)
+
+    def ratings_file() -> str:
+        return downloads.write("ratings.csv", coach.ratings_csv())
+
+    @readable_errors
+    def respond(
+        text: str, role_value: str, session_id: str | None, backend_value: str, mode: str
+    ) -> Iterator[dict[Any, Any]]:
+        if not text.strip():
+            raise InputError("The question is empty.", "Type what you would like help with.")
+        session_id = session_id or coach.new_session(role_value)  # type: ignore[arg-type]
+        history = render_turns(coach.session_turns(session_id))
+        pending = [{"role": "user", "content": esc(text)}, {"role": "assistant", "content": ""}]
+        yield {question: "", chatbot: [*history, *pending], session: session_id, rating_status: ""}
+        streamed = ""
+        try:
+            for item in coach.stream(text, role_value, session_id, backend_value, mode):  # type: ignore[arg-type]
+                if isinstance(item, Answer):
+                    pending[1]["content"] = render_answer(item)
+                else:
+                    streamed += item
+                    pending[1]["content"] = esc(streamed)
+                yield {chatbot: [*history, *pending]}
+        except Exception:
+            yield {question: text, chatbot: history}
+            raise
+        yield {sessions: session_choices(session_id), export: export_file(session_id)}
+
+    @readable_errors
+    def start_new() -> dict[Any, Any]:
+        return {
+            session: None,
+            chatbot: [],
+            sessions: session_choices(),
+            export: gr.DownloadButton(value=None, interactive=False),
+            rating_status: "",
+        }
+
+    @readable_errors
+    def resume_session(session_id: str | None) -> dict[Any, Any]:
+        if not session_id:
+            raise InputError("No conversation selected.", "Pick one under Past conversations.")
+        info = next((s for s in coach.list_sessions() if s.id == session_id), None)
+        update = {
+            session: session_id,
+            chatbot: render_turns(coach.session_turns(session_id)),
+            export: export_file(session_id),
+            rating_status: "",
+        }
+        return {**update, role: info.role} if info else update
+
+    def rate(thumb: str) -> Any:
+        @readable_errors
+        def handler(session_id: str | None, text: str) -> dict[Any, Any]:
+            turns = coach.session_turns(session_id) if session_id else []
+            answers = [turn.answer for turn in turns if turn.answer is not None]
+            if not answers:
+                raise InputError("There is no answer to rate yet.", "Ask a question first.")
+            coach.rate(answers[-1], thumb, text)
+            return {
+                comment: "",
+                rating_status: "Thanks — your rating was saved.",
+                ratings_csv: ratings_file(),
+            }
+
+        return handler
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    everything = [question, chatbot, session, sessions, export, rating_status, role]
+    gr.on(
+        [ask.click, question.submit],
+        respond,
+        [question, role, session, backend, retrieval],
+        everything,
+        **private,
+    )
+    examples.click(lambda sample: sample[0], examples, question, **private)
+    role.change(lambda r: gr.Dataset(samples=_examples(r)), role, examples, **private)
+    new.click(start_new, None, everything, **private)
+    resume.click(resume_session, sessions, everything, **private)
+    for button, thumb in ((thumbs_up, "up"), (thumbs_down, "down")):
+        button.click(
+            rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
+        )
+    demo.load(
+        readable_errors(lambda: {sessions: session_choices(), ratings_csv: ratings_file()}),
+        None,
+        [sessions, ratings_csv],
+        **private,
+    )
