@@ -158,7 +158,10 @@ def test_bad_questions_get_clear_errors(coach, question, role, message):
 
 
 def test_units_keep_quoted_questions_whole():
-    text = 'Ask directly, "Would it help to meet less often?" Then listen to the answer.\n- A bullet item here\nLook for:'
+    text = (
+        'Ask directly, "Would it help to meet less often?" Then listen to the answer.\n'
+        "- A bullet item here\nLook for:"
+    )
     assert split_units(text) == [
         'Ask directly, "Would it help to meet less often?"',
         "Then listen to the answer.",

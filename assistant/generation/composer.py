@@ -85,11 +85,9 @@ class Composer:
         if not units:
             return np.zeros(0)
         vectors = np.stack([u.vector for u in units])
-        query_terms = set(tokenize([query])[0])
+        query_terms, *unit_terms = tokenize([query, *(plain(u.text) for u in units)])
         prior = np.asarray([chunk_similarity[u.chunk_id] for u in units])
-        overlap = np.asarray(
-            [min(3, len(query_terms & set(tokenize([plain(u.text)])[0]))) for u in units]
-        )
+        overlap = np.asarray([min(3, len(set(query_terms) & set(t))) for t in unit_terms])
         return 0.6 * (vectors @ query_vector) + 0.4 * prior + 0.03 * overlap
 
     def compose(

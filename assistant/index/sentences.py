@@ -66,6 +66,9 @@ class SentenceStore:
         self._collection = client.get_or_create_collection(
             collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
+        # Units never change for a chunk id (a content hash), so reads are cached per process.
+        self._by_chunk: dict[str, list[Unit]] = {}
+        self._by_document: dict[str, list[Unit]] = {}
 
     def upsert(self, chunks: list[Chunk]) -> None:
         ids, texts, metadatas = [], [], []
@@ -76,6 +79,7 @@ class SentenceStore:
                 metadatas.append(
                     {"chunk_id": chunk.id, "doc_id": chunk.doc_id, "position": position}
                 )
+        self._by_document.clear()
         if ids:
             vectors = self.embeddings.encode([plain(t) for t in texts])
             self._collection.upsert(
@@ -83,20 +87,30 @@ class SentenceStore:
             )
 
     def delete_chunks(self, chunk_ids: list[str]) -> None:
+        self._by_document.clear()
         if chunk_ids:
             self._collection.delete(where={"chunk_id": {"$in": chunk_ids}})
 
     def units_for(self, chunk_ids: list[str]) -> list[Unit]:
         """Units of these chunks, in the order of the chunks given, then in reading order."""
-        if not chunk_ids:
-            return []
-        units = self._get({"chunk_id": {"$in": chunk_ids}})
-        order = {cid: rank for rank, cid in enumerate(chunk_ids)}
-        return sorted(units, key=lambda u: (order[u.chunk_id], u.position))
+        missing = [cid for cid in chunk_ids if cid not in self._by_chunk]
+        if missing:
+            for cid in missing:
+                self._by_chunk[cid] = []
+            for unit in self._get({"chunk_id": {"$in": missing}}):
+                self._by_chunk[unit.chunk_id].append(unit)
+        return [
+            unit
+            for cid in dict.fromkeys(chunk_ids)
+            for unit in sorted(self._by_chunk[cid], key=lambda u: u.position)
+        ]
 
     def units_of_documents(self, doc_ids: list[str]) -> list[Unit]:
         """Every unit of these documents."""
-        return self._get({"doc_id": {"$in": doc_ids}}) if doc_ids else []
+        for doc_id in doc_ids:
+            if doc_id not in self._by_document:
+                self._by_document[doc_id] = self._get({"doc_id": doc_id})
+        return [unit for doc_id in doc_ids for unit in self._by_document[doc_id]]
 
     def _get(self, where: dict) -> list[Unit]:
         data = self._collection.get(where=where, include=["documents", "metadatas", "embeddings"])
@@ -115,6 +129,8 @@ class SentenceStore:
         ]
 
     def reset(self) -> None:
+        self._by_chunk.clear()
+        self._by_document.clear()
         self._client.delete_collection(self._name)
         self._collection = self._client.get_or_create_collection(
             self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}

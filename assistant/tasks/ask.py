@@ -95,14 +95,15 @@ class Answerer:
         question = clean_question(question, self.settings.max_question_chars)
         role = check_role(role)
         base = Answer(question=question, role=role, text="", backend=backend)
-        route = self.router.route(question)
+        vector = self.retriever.embeddings.embed_query(question)
+        route = self.router.route(question, vector)
         if route.category == "out_of_scope":
             answer = base.model_copy(update={"mode": "refusal", "text": replies.refusal_text(role)})
             yield answer.text
             yield self._timed(answer, started, 0.0)
             return
         if route.escalate:
-            answer = self._escalation(base, route.category)
+            answer = self._escalation(base, route.category, vector)
             yield answer.text
             yield self._timed(answer, started, 0.0)
             return
@@ -114,7 +115,7 @@ class Answerer:
         options = RetrievalOptions(
             mode=retrieval, k=self.settings.top_k, role=role, exclude_topics=frozenset({"safety"})
         )
-        found = self.retriever.retrieve(query, options)
+        found = self.retriever.retrieve(query, options, vector if query == question else None)
         retrieved_at = time.perf_counter()
         base = base.model_copy(update={"search_query": query, "contexts": found.chunks})
         if not found.chunks or found.best_similarity < self.settings.relevance_floor:
@@ -148,7 +149,7 @@ class Answerer:
             }
         )
 
-    def _escalation(self, base: Answer, category: str) -> Answer:
+    def _escalation(self, base: Answer, category: str, vector: list[float]) -> Answer:
         """Point to the right people; quote the safety guidance when it is indexed."""
         doc_id = replies.ESCALATION_DOCS[category]
         units = self.sentences.units_of_documents([doc_id])
@@ -156,7 +157,7 @@ class Answerer:
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
         if units:
-            query = np.asarray(self.retriever.embeddings.embed_query(base.question))
+            query = np.asarray(vector)
             best = sorted(units, key=lambda u: -float(u.vector @ query))[:3]
             chunks = {c.id: c for c in self.retriever.vectors.get([u.chunk_id for u in best])}
             lines += ["", "From the guidance on this:"]

@@ -27,6 +27,7 @@ class Block:
     priority: int = 1
     focus: tuple[str, ...] = ()
     optional: bool = False
+    ask: str = ""  # query for its questions, when they are better found apart from its practice
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,9 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Introductions and backgrounds",
                 "Get to know each other: your paths so far and what you each hope to gain.",
-                "first session introductions share backgrounds career story and setbacks",
+                "first session introductions: share your story, backgrounds and turning points",
                 3,
                 priority=2,
-                focus=("progress",),
             ),
             Block(
                 "Goals",
@@ -67,6 +67,7 @@ SESSIONS: dict[str, Session] = {
                 "Decide how often and how you meet, and how you reach each other in between.",
                 "agree cadence how often to meet and communication channels reply times",
                 2,
+                ask="how often to meet: is monthly still right, or would more or less help?",
             ),
             Block(
                 "Next steps",
@@ -74,6 +75,7 @@ SESSIONS: dict[str, Session] = {
                 "agreeing next steps at the end of the first session actions next meeting",
                 1,
                 priority=2,
+                ask="finish by asking how did this feel, anything to do differently next time?",
             ),
         ),
         prepare="how to prepare for the first mentoring session background goals questions",
@@ -85,14 +87,14 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Check-in",
                 "Catch up: how things are and anything new since last time.",
-                "check-in at the start of a mentoring meeting how are you what is new",
+                "start with an open question: what is taking up most of your energy right now",
                 1,
                 priority=3,
             ),
             Block(
                 "Progress since last time",
                 "Review the actions agreed last time and what happened.",
-                "review actions and progress since the last mentoring meeting",
+                "review the actions from last time: what did you do and what happened",
                 2,
                 priority=2,
                 focus=("progress",),
@@ -100,14 +102,14 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Goals",
                 "Work on the goals, most important first.",
-                "coaching questions to work through a goal options and way forward",
+                "GROW coaching questions on the goal: reality, options and way forward",
                 5,
                 focus=("goals",),
             ),
             Block(
                 "Current challenges",
                 "Talk through where the mentee is stuck and what they could try.",
-                "talk through a challenge where the mentee is stuck reality and options",
+                "a situation where the mentee is stuck: what is happening, what have you tried",
                 3,
                 focus=("challenges",),
                 optional=True,
@@ -115,8 +117,9 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Wrap-up",
                 "Agree action items with owners and dates, and the next meeting.",
-                "end the meeting agree action items with owner and date and next meeting",
+                "end each session with one or two actions, an owner, a date and the next meeting",
                 1,
+                ask="way forward: what's the first step, and when will you take it?",
             ),
         ),
         prepare="what to bring to a mentoring meeting agenda progress challenges questions",
@@ -128,21 +131,21 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Reconnect",
                 "Open warmly and acknowledge the gap without blame.",
-                "check in without blame after meetings were cancelled assume good intent",
+                "assume good intent first: most stalls come from competing priorities, not lost interest",
                 1,
                 priority=2,
             ),
             Block(
                 "What changed",
                 "Talk honestly about what changed and what got in the way.",
-                "the what changed conversation after cancellations what got in the way",
+                "the what changed conversation: open honestly about the cancellations",
                 3,
                 focus=("progress", "challenges"),
             ),
             Block(
                 "Re-evaluating goals",
                 "Pick the goal that matters now; drop or park the rest.",
-                "re-evaluate goals pick one current goal that matters now shrink the goal",
+                "re-evaluate goals: pick one current goal that matters now, drop or park the rest",
                 3,
                 focus=("goals",),
             ),
@@ -155,13 +158,13 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Next steps",
                 "Book the next dates and agree who sends the agenda.",
-                "clear ownership who sends the agenda book the next dates fallback if cancelled",
+                "clear ownership: agree who sends the agenda, and check in after the restarted sessions",
                 1,
                 priority=2,
             ),
         ),
-        prepare="prepare to restart a stalled mentorship what got in the way",
-        follow_up="after restarting check in on whether the new rhythm is working",
+        prepare="before restarting a stalled mentorship: common causes, assume good intent",
+        follow_up="after a restart: shorter meetings, recurring invite, check the rhythm is working",
     ),
     "midpoint-review": Session(
         "Mid-point review",
@@ -179,6 +182,7 @@ SESSIONS: dict[str, Session] = {
                 "mid-point review what is working which sessions helped most",
                 2,
                 priority=2,
+                ask="check-in questions: what has been most useful in our sessions?",
             ),
             Block(
                 "What's not working",
@@ -213,6 +217,7 @@ SESSIONS: dict[str, Session] = {
                 "closing conversation look back acknowledge accomplishments original goals",
                 3,
                 focus=("goals", "progress"),
+                ask="closing questions: what would you tell yourself from six months ago?",
             ),
             Block(
                 "Growth and lessons learned",
@@ -248,22 +253,22 @@ SESSIONS: dict[str, Session] = {
 }
 
 
-def focus_of(block: Block, request: AgendaRequest) -> list[str]:
-    """The request's inputs this block covers, labelled."""
+def inputs_for(block: Block, request: AgendaRequest) -> list[tuple[str, str]]:
+    """The request's inputs this block covers, as (label, text)."""
     given = {
-        "goals": [f"Goal: {goal}" for goal in request.goals],
-        "challenges": [f"Challenge: {c}" for c in request.challenges],
-        "progress": [f"Progress: {request.progress}"] if request.progress else [],
+        "goals": [("Goal", goal) for goal in request.goals],
+        "challenges": [("Challenge", challenge) for challenge in request.challenges],
+        "progress": [("Progress", request.progress)] if request.progress else [],
     }
     return [entry for name in block.focus for entry in given[name]]
 
 
 def select_blocks(session: Session, request: AgendaRequest) -> list[Block]:
     """The template's blocks that apply, dropping the least important until each gets a slot."""
-    blocks = [b for b in session.blocks if not (b.optional and not focus_of(b, request))]
+    blocks = [b for b in session.blocks if not (b.optional and not inputs_for(b, request))]
 
     def rank(block: Block) -> int:
-        return 1 if focus_of(block, request) else block.priority
+        return 1 if inputs_for(block, request) else block.priority
 
     while len(blocks) * SLOT > request.minutes and max(map(rank, blocks)) > 1:
         worst = max(range(len(blocks)), key=lambda i: (rank(blocks[i]), i))
@@ -292,9 +297,12 @@ def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = Non
     blocks = select_blocks(session, request)
     items = []
     for block, minutes in zip(blocks, allocate(request.minutes, [b.weight for b in blocks])):
-        focus = focus_of(block, request)
-        found = grounder.search(" ".join([block.query, *focus]))
+        inputs = inputs_for(block, request)
+        found = grounder.search(block.query)
         tips = grounder.advice(found, 1)
+        if inputs:  # practice for what this mentee brings, so agendas follow their goals
+            topics = "; ".join(text for _, text in inputs)
+            tips += grounder.advice(grounder.search(f"{block.query}: {topics}"), 1)
         if request.style and "goals" in block.focus:
             style = grounder.search(f"when to be {request.style} mentoring style")
             tips += grounder.advice(style, 1)
@@ -303,8 +311,10 @@ def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = Non
                 title=block.title,
                 minutes=minutes,
                 purpose=block.purpose,
-                focus=focus,
-                prompts=grounder.questions(found, 2 if minutes >= 10 else 1),
+                focus=[f"{label}: {text}" for label, text in inputs],
+                prompts=grounder.questions(
+                    grounder.search(block.ask) if block.ask else found, 2 if minutes >= 10 else 1
+                ),
                 tips=tips,
             )
         )

@@ -31,7 +31,8 @@ _QUOTED_QUESTION = re.compile(r"[\"“]([^\"”]{8,200}\?)[\"”]")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I'd|I've|I'll|me|my|we|we'll|we've|let's|our|us)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”')*]*$")
-_ADDRESSED = re.compile(r"^\W*(mentor|mentee)s?\b\W", re.I)
+_ADDRESSED = re.compile(r"^\W*(mentor|mentee|program lead)s?\b\W", re.I)
+_TIMING = re.compile(r"\(\d+(?:[-–]\d+)? min")
 _QUOTES = re.compile(r"[\"“”]")
 _LEAD_IN = re.compile(r"^\W*(this week|today)\b", re.I)
 Extractor = Callable[[str], str | None]
@@ -54,6 +55,7 @@ def advice(text: str) -> str | None:
         and not _QUOTES.search(own_words)
         and not _FIRST_PERSON.search(own_words)
         and not _LEAD_IN.match(text)
+        and not _TIMING.search(text)
         and 5 <= len(text.split()) <= 50
     )
     return text if is_guidance else None
@@ -71,7 +73,9 @@ class Found:
 class Grounder:
     """Finds cited best practice for the parts of one draft."""
 
-    def __init__(self, coach: Coach, role: str | None = None, k: int = 4) -> None:
+    def __init__(
+        self, coach: Coach, role: str | None = None, k: int = 4, spread: float = 0.1
+    ) -> None:
         self.retriever = coach.retriever
         self.sentences = coach.index.sentences
         self.composer = Composer(self.sentences, self.retriever.vectors)
@@ -79,6 +83,7 @@ class Grounder:
             mode=coach.settings.retrieval, k=k, role=role, exclude_topics=frozenset({"safety"})
         )
         self.role = role
+        self.spread = spread  # picks score within this of the best candidate
         self.book = CitationBook()
         self._used: set[str] = set()
         self._quotes: dict[str, list[str]] = defaultdict(list)
@@ -97,8 +102,10 @@ class Grounder:
         return self._pick(found, count, advice)
 
     def questions(self, found: Found, count: int = 2) -> list[str]:
-        """Up to ``count`` example questions quoted in the passages, each ending in ``[n]``."""
-        return self._pick(found, count, quoted_question)
+        """Up to ``count`` example questions quoted in the passages, each ending in ``[n]``;
+        from the two best passages when they have any, as questions travel badly."""
+        best = Found(found.query, found.chunks[:2], found.vector)
+        return self._pick(best, count, quoted_question) or self._pick(found, count, quoted_question)
 
     def part(self, label: str, text: str, query: str | None) -> DraftPart:
         """A part of a message with the best practice it follows (none when no query)."""
@@ -137,7 +144,8 @@ class Grounder:
         relevance = self.composer.relevance(found.query, found.vector, units, similarity)
         vectors = np.stack([u.vector for u in units])
         picked = []
-        for i in mmr(relevance, vectors, count, self.composer.diversity, floor=-1.0):
+        floor = float(relevance.max()) - self.spread
+        for i in mmr(relevance, vectors, count, self.composer.diversity, floor):
             chunk = by_id[units[i].chunk_id]
             self._used.add(units[i].id)
             self._quotes[chunk.id].append(texts[i])
