@@ -38,6 +38,8 @@ class RetrievalOptions(BaseModel):
     max_per_doc: int = 2
     role_boost: float = 0.15
     candidates: int = 30
+    # BM25 is the noisier signal on short, conversational questions: it counts half as much.
+    lexical_weight: float = 0.5
     exclude_topics: frozenset[str] = frozenset()
 
 
@@ -49,13 +51,15 @@ class Retrieval(BaseModel):
     best_similarity: float
 
 
-def reciprocal_rank_fusion(rankings: list[list[RetrievedChunk]]) -> list[RetrievedChunk]:
-    """Fuse ranked lists: score = sum of 1 / (RRF_K + rank); keeps component scores."""
+def reciprocal_rank_fusion(
+    rankings: list[list[RetrievedChunk]], weights: list[float] | None = None
+) -> list[RetrievedChunk]:
+    """Fuse ranked lists: score = sum of weight / (RRF_K + rank); keeps component scores."""
     fused: dict[str, float] = defaultdict(float)
     merged: dict[str, RetrievedChunk] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, chunk in enumerate(ranking, start=1):
-            fused[chunk.id] += 1.0 / (RRF_K + rank)
+            fused[chunk.id] += weight / (RRF_K + rank)
             if chunk.id in merged:
                 current = merged[chunk.id]
                 merged[chunk.id] = current.model_copy(
@@ -110,7 +114,7 @@ class HybridRetriever:
         elif options.mode == "bm25":
             ranked = lexical
         else:
-            ranked = reciprocal_rank_fusion([dense, lexical])
+            ranked = reciprocal_rank_fusion([dense, lexical], [1.0, options.lexical_weight])
         if options.exclude_topics:
             ranked = [c for c in ranked if not options.exclude_topics.intersection(c.topics)]
         if options.role:

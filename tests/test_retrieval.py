@@ -1,0 +1,69 @@
+"""Hybrid retrieval: fusion, per-document cap, role boost, rerank hook, modes."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import RetrievedChunk
+from assistant.retrieval import RRF_K, RetrievalOptions, cap_per_document, reciprocal_rank_fusion
+
+
+def chunk(cid: str, doc: str = "d", **extra) -> RetrievedChunk:
+    return RetrievedChunk(id=cid, text=cid, doc_id=doc, title=doc, source=doc, score=0.0, **extra)
+
+
+def test_rrf_adds_weighted_reciprocal_ranks_and_keeps_component_scores():
+    dense = [chunk("a", dense_score=0.9), chunk("b", dense_score=0.8)]
+    lexical = [chunk("b", lexical_score=7.0), chunk("c", lexical_score=3.0)]
+    fused = reciprocal_rank_fusion([dense, lexical], [1.0, 0.5])
+    scores = {c.id: c.score for c in fused}
+    assert scores["a"] == pytest.approx(1 / (RRF_K + 1))
+    assert scores["b"] == pytest.approx(1 / (RRF_K + 2) + 0.5 / (RRF_K + 1))
+    assert scores["c"] == pytest.approx(0.5 / (RRF_K + 2))
+    assert [c.id for c in fused] == ["b", "a", "c"]
+    b = next(c for c in fused if c.id == "b")
+    assert (b.dense_score, b.lexical_score) == (0.8, 7.0)
+
+
+def test_cap_per_document_keeps_order():
+    ranked = [chunk("1", "x"), chunk("2", "x"), chunk("3", "x"), chunk("4", "y")]
+    assert [c.id for c in cap_per_document(ranked, 2)] == ["1", "2", "4"]
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_each_mode_finds_the_obvious_document(coach, mode):
+    hits = coach.search("SMART goals specific measurable achievable time-bound", k=3, mode=mode)
+    assert hits[0].doc_id == "smart-goals"
+    assert len(hits) == 3 and hits[0].score >= hits[-1].score
+
+
+def test_no_document_crowds_out_the_rest(coach):
+    hits = coach.search("stalled mentorship cancelled meetings ghosting restart", k=8)
+    counts = {}
+    for hit in hits:
+        counts[hit.doc_id] = counts.get(hit.doc_id, 0) + 1
+    assert max(counts.values()) <= RetrievalOptions().max_per_doc
+
+
+def test_role_boost_prefers_the_askers_audience(coach):
+    question = "how to give and receive feedback"
+    as_mentor = coach.search(question, k=5, role="mentor")
+    assert "mentor" in as_mentor[0].audience
+    as_mentee = coach.search(question, k=5, role="mentee")
+    assert "mentee" in as_mentee[0].audience
+
+
+def test_rerank_hook_reorders_candidates(coach):
+    class Reverse:
+        def rerank(self, query, chunks):
+            return list(reversed(chunks))
+
+    options = RetrievalOptions(k=3)
+    normal = coach.retriever.retrieve("how often should we meet", options).chunks
+    original = coach.retriever.reranker
+    coach.retriever.reranker = Reverse()
+    try:
+        reranked = coach.retriever.retrieve("how often should we meet", options).chunks
+    finally:
+        coach.retriever.reranker = original
+    assert reranked[0].id != normal[0].id
