@@ -42,11 +42,21 @@ def topic_phrase(title: str) -> str:
 
 
 def mmr(
-    relevance: np.ndarray, vectors: np.ndarray, count: int, diversity: float, floor: float
+    relevance: np.ndarray,
+    vectors: np.ndarray,
+    count: int,
+    diversity: float,
+    floor: float,
+    groups: list[str] | None = None,
+    per_group: int = 2,
 ) -> list[int]:
-    """Maximal marginal relevance: indices of relevant items that add something new."""
+    """Maximal marginal relevance: indices of relevant items that add something new.
+
+    With ``groups``, at most ``per_group`` items are taken from any one group.
+    """
     chosen: list[int] = []
-    candidates = [i for i in np.argsort(-relevance) if relevance[i] >= floor]
+    taken: dict[str, int] = {}
+    candidates = [int(i) for i in np.argsort(-relevance) if relevance[i] >= floor]
     while candidates and len(chosen) < count:
         if chosen:
             redundancy = (vectors[candidates] @ vectors[chosen].T).max(axis=1)
@@ -54,8 +64,12 @@ def mmr(
             redundancy = np.zeros(len(candidates))
         scores = (1 - diversity) * relevance[candidates] - diversity * redundancy
         best = candidates[int(np.argmax(scores))]
-        chosen.append(best)
         candidates.remove(best)
+        group = groups[best] if groups else ""
+        if groups and taken.get(group, 0) >= per_group:
+            continue
+        taken[group] = taken.get(group, 0) + 1
+        chosen.append(best)
     return chosen
 
 
@@ -66,10 +80,14 @@ class Composer:
         self,
         sentences: SentenceStore,
         vectors: VectorStore,
-        max_points: int = 5,
+        max_points: int = 6,
         min_points: int = 3,
         diversity: float = 0.3,
         floor: float = 0.3,
+        doc_bonus: tuple[float, ...] = (0.25, 0.05),
+        per_section: int = 1,
+        headings: bool = True,
+        sentences_per_point: int = 2,
     ) -> None:
         self.sentences = sentences
         self.vectors = vectors
@@ -77,75 +95,130 @@ class Composer:
         self.min_points = min_points
         self.diversity = diversity
         self.floor = floor
+        self.doc_bonus = doc_bonus
+        self.per_section = per_section
+        self.headings = headings
+        self.sentences_per_point = sentences_per_point
 
     def relevance(
-        self, query: str, query_vector: np.ndarray, units: list[Unit], chunk_similarity: dict
+        self, query: str, query_vector: np.ndarray, units: list[Unit], doc_bonus: dict[str, float]
     ) -> np.ndarray:
-        """Blend of the sentence's and its passage's similarity to the query, plus shared terms."""
+        """Similarity to the query, favouring the best-matching documents and shared terms."""
         if not units:
             return np.zeros(0)
         vectors = np.stack([u.vector for u in units])
         query_terms, *unit_terms = tokenize([query, *(plain(u.text) for u in units)])
-        prior = np.asarray([chunk_similarity[u.chunk_id] for u in units])
         overlap = np.asarray([min(3, len(set(query_terms) & set(t))) for t in unit_terms])
-        return 0.6 * (vectors @ query_vector) + 0.4 * prior + 0.03 * overlap
+        bonus = np.asarray([doc_bonus.get(u.doc_id, 0.0) for u in units])
+        quote_only = np.asarray([u.text[:1] in '"“' for u in units])
+        # "This week: ..." advice is kept for the next step; bare example quotes lack context.
+        excluded = np.asarray([bool(_LEAD_IN.match(u.text)) for u in units])
+        score = vectors @ query_vector + bonus + 0.03 * overlap - 0.1 * quote_only
+        return np.where(excluded, -1.0, score)
 
     def compose(
         self, query: str, role: str, chunks: list[RetrievedChunk], query_vector: list[float]
     ) -> Composition:
-        """A framing line, cited points and a next step, from the given passages only."""
+        """A framing line, cited points and a next step, from the given passages only.
+
+        Points come from the retrieved passages and from every section of the best-matching
+        document, so an answer covers that document's main advice, not one paragraph of it.
+        """
         q = np.asarray(query_vector, dtype=np.float32)
-        by_id = {chunk.id: chunk for chunk in chunks}
-        rank_of = {chunk.id: rank for rank, chunk in enumerate(chunks)}
-        units = self.sentences.units_for(list(by_id))
-        similarity = {c.id: c.dense_score if c.dense_score is not None else 0.3 for c in chunks}
-        relevance = self.relevance(query, q, units, similarity)
-        for i, unit in enumerate(units):  # "This week: ..." advice is kept for the next step
-            if _LEAD_IN.match(unit.text):
-                relevance[i] = -1.0
+        doc_order = list(dict.fromkeys(chunk.doc_id for chunk in chunks))
+        doc_bonus = dict(zip(doc_order[:2], self.doc_bonus, strict=False))
+        units = list(
+            {u.id: u for u in [*self.sentences.units_of_documents(doc_order[:1]),
+                               *self.sentences.units_for([c.id for c in chunks])]}.values()
+        )  # fmt: skip
+        relevance = self.relevance(query, q, units, doc_bonus)
         vectors = np.stack([u.vector for u in units]) if units else np.zeros((0, len(q)))
-        picked = mmr(relevance, vectors, self.max_points, self.diversity, self.floor)
+        sections = [u.chunk_id for u in units]
+        picked = mmr(
+            relevance,
+            vectors,
+            self.max_points,
+            self.diversity,
+            self.floor,
+            sections,
+            self.per_section,
+        )
         if len(picked) < self.min_points:
-            picked = mmr(relevance, vectors, self.min_points, self.diversity, -0.5)
-        picked.sort(key=lambda i: (rank_of[units[i].chunk_id], units[i].position))
+            picked = mmr(relevance, vectors, self.min_points, self.diversity, -0.5, sections)
+        rank = {doc_id: i for i, doc_id in enumerate(doc_order)}
+        picked.sort(
+            key=lambda i: (
+                rank.get(units[i].doc_id, 99),
+                units[i].chunk_position,
+                units[i].position,
+            )
+        )
+        passages = self._passages(chunks, [units[i].chunk_id for i in picked])
 
         book = CitationBook()
-        lead = by_id[units[picked[0]].chunk_id] if picked else chunks[0]
+        lead = passages[units[picked[0]].chunk_id] if picked else chunks[0]
         lines = [
             f"Here is what mentorship best practice suggests {ROLE_PHRASES.get(role, '')} "
             f"on **{topic_phrase(lead.title)}**:".replace("  ", " "),
             "",
         ]
+        used = {units[i].id for i in picked}
         for i in picked:
-            lines.append(f"- {units[i].text} [{book.cite(by_id[units[i].chunk_id])}]")
-        step = self._next_step(q, chunks, {units[i].id for i in picked})
+            passage = passages[units[i].chunk_id]
+            group = [units[i], *self._companions(i, units, relevance, vectors, used)]
+            used.update(u.id for u in group)
+            text = self._point(sorted(group, key=lambda u: u.position), passage)
+            lines.append(f"- {text} [{book.cite(passage)}]")
+        step = self._next_step(q, doc_order[:2], used)
         if step is not None:
-            unit, chunk = step
-            action = _LEAD_IN.sub("", unit.text)
+            action = _LEAD_IN.sub("", step.text)
             action = action[:1].upper() + action[1:]
+            chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
             lines += ["", f"**Next step this week:** {action} [{book.cite(chunk)}]"]
         return Composition(text="\n".join(lines), citations=book.citations)
 
-    def _next_step(
-        self, q: np.ndarray, chunks: list[RetrievedChunk], used: set[str]
-    ) -> tuple[Unit, RetrievedChunk] | None:
+    def _companions(
+        self,
+        lead: int,
+        units: list[Unit],
+        relevance: np.ndarray,
+        vectors: np.ndarray,
+        used: set[str],
+    ) -> list[Unit]:
+        """Further relevant, non-repetitive sentences of the lead sentence's own passage."""
+        same = [
+            j for j, u in enumerate(units)
+            if u.chunk_id == units[lead].chunk_id and u.id not in used
+            and relevance[j] >= self.floor and float(vectors[j] @ vectors[lead]) < 0.8
+        ]  # fmt: skip
+        same.sort(key=lambda j: -relevance[j])
+        return [units[j] for j in same[: self.sentences_per_point - 1]]
+
+    def _point(self, group: list[Unit], passage: RetrievedChunk) -> str:
+        """Sentences of one passage, led by its heading unless they have a lead of their own."""
+        text = " ".join(u.text for u in group)
+        heading = passage.section.split(" > ")[-1]
+        if not self.headings or not heading or text.startswith("**"):
+            return text
+        return f"**{heading}:** {text}"
+
+    def _passages(
+        self, retrieved: list[RetrievedChunk], chunk_ids: list[str]
+    ) -> dict[str, RetrievedChunk]:
+        """Passages for these chunk ids: retrieved ones as they are, others read from the store."""
+        known = {chunk.id: chunk for chunk in retrieved}
+        missing = [cid for cid in chunk_ids if cid not in known]
+        for chunk in self.vectors.get(missing) if missing else []:
+            known[chunk.id] = RetrievedChunk(
+                **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
+            )
+        return known
+
+    def _next_step(self, q: np.ndarray, doc_ids: list[str], used: set[str]) -> Unit | None:
         """The most relevant concrete action from the leading documents' own advice."""
-        doc_ids = list(dict.fromkeys(chunk.doc_id for chunk in chunks))[:2]
         units = [
             u
             for u in self.sentences.units_of_documents(doc_ids)
             if u.id not in used and _ACTION_CUE.search(u.text)
         ]
-        if not units:
-            return None
-        best = max(units, key=lambda u: float(u.vector @ q))
-        known = {chunk.id: chunk for chunk in chunks}
-        if best.chunk_id in known:
-            return best, known[best.chunk_id]
-        stored = self.vectors.get([best.chunk_id])
-        if not stored:
-            return None
-        chunk = RetrievedChunk(
-            **stored[0].model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
-        )
-        return best, chunk
+        return max(units, key=lambda u: float(u.vector @ q)) if units else None

@@ -27,6 +27,7 @@ class Unit(BaseModel):
     chunk_id: str
     doc_id: str
     position: int
+    chunk_position: int = 0
     text: str
     vector: np.ndarray
 
@@ -39,7 +40,7 @@ def split_units(text: str) -> list[str]:
         if raw_line.strip().startswith("```"):
             in_code = not in_code
             continue
-        line = raw_line.strip()
+        line = raw_line.strip().lstrip(">").strip()
         if in_code or not line or line.startswith("|"):
             continue
         bullet = _BULLET.match(line)
@@ -77,7 +78,12 @@ class SentenceStore:
                 ids.append(f"{chunk.id}:{position}")
                 texts.append(unit)
                 metadatas.append(
-                    {"chunk_id": chunk.id, "doc_id": chunk.doc_id, "position": position}
+                    {
+                        "chunk_id": chunk.id,
+                        "doc_id": chunk.doc_id,
+                        "position": position,
+                        "chunk_position": chunk.position,
+                    }
                 )
         self._by_document.clear()
         if ids:
@@ -120,6 +126,7 @@ class SentenceStore:
                 chunk_id=str(meta["chunk_id"]),
                 doc_id=str(meta["doc_id"]),
                 position=int(meta["position"]),
+                chunk_position=int(meta.get("chunk_position", 0)),
                 text=text,
                 vector=np.asarray(vector, dtype=np.float32),
             )

@@ -53,7 +53,7 @@ SESSIONS: dict[str, Session] = {
                 "Goals",
                 "Talk through the mentee's draft goals and agree one to three to focus on first.",
                 "first session talk through the mentee's draft goals and why they matter",
-                3,
+                4,
                 focus=("goals", "challenges"),
             ),
             Block(
@@ -131,7 +131,7 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Reconnect",
                 "Open warmly and acknowledge the gap without blame.",
-                "assume good intent first: most stalls come from competing priorities, not lost interest",
+                "assume good intent: most stalls come from competing priorities, not lost interest",
                 1,
                 priority=2,
             ),
@@ -158,13 +158,13 @@ SESSIONS: dict[str, Session] = {
             Block(
                 "Next steps",
                 "Book the next dates and agree who sends the agenda.",
-                "clear ownership: agree who sends the agenda, and check in after the restarted sessions",
+                "clear ownership: agree who sends the agenda; check in after restarted sessions",
                 1,
                 priority=2,
             ),
         ),
         prepare="before restarting a stalled mentorship: common causes, assume good intent",
-        follow_up="after a restart: shorter meetings, recurring invite, check the rhythm is working",
+        follow_up="after a restart: shorter meetings, a recurring invite, check the rhythm works",
     ),
     "midpoint-review": Session(
         "Mid-point review",
@@ -277,17 +277,45 @@ def select_blocks(session: Session, request: AgendaRequest) -> list[Block]:
 
 
 def allocate(minutes: int, weights: list[int]) -> list[int]:
-    """Split ``minutes`` by weight into multiples of SLOT (of 1 when too short); the sum is exact."""
+    """Split ``minutes`` in proportion to ``weights``: at least one SLOT each (one minute when
+    there are too many blocks for that), in whole slots, the leftover minutes on the largest."""
     slot = SLOT if len(weights) * SLOT <= minutes else 1
     slots, extra = divmod(minutes, slot)
-    exact = [(slots - len(weights)) * w / sum(weights) for w in weights]
-    counts = [1 + int(share) for share in exact]
-    largest_remainders = sorted(range(len(weights)), key=lambda i: int(exact[i]) - exact[i])
-    for i in largest_remainders[: slots - sum(counts)]:
-        counts[i] += 1
+    exact = [slots * w / sum(weights) for w in weights]
+    counts = [max(1, int(share)) for share in exact]
+    while sum(counts) > slots:  # the one-slot minimums overshot: trim the most over-served
+        i = min(
+            (i for i in range(len(counts)) if counts[i] > 1), key=lambda i: exact[i] - counts[i]
+        )
+        counts[i] -= 1
+    while sum(counts) < slots:  # largest remainder first
+        counts[max(range(len(counts)), key=lambda i: exact[i] - counts[i])] += 1
     result = [count * slot for count in counts]
     result[weights.index(max(weights))] += extra
     return result
+
+
+def draft_item(
+    grounder: Grounder, block: Block, minutes: int, request: AgendaRequest
+) -> AgendaItem:
+    """One block: its questions and practice from the passages, and the mentee's own inputs."""
+    inputs = inputs_for(block, request)
+    found = grounder.search(block.query)
+    tips = grounder.advice(found, 1)
+    if inputs:  # practice for what this mentee brings, so agendas follow their goals
+        topics = "; ".join(text for _, text in inputs)
+        tips += grounder.advice(grounder.search(f"{block.query}: {topics}"), 1)
+    if request.style and "goals" in block.focus:
+        tips += grounder.advice(grounder.search(f"when to be {request.style} mentoring style"))
+    asking = grounder.search(block.ask) if block.ask else found
+    return AgendaItem(
+        title=block.title,
+        minutes=minutes,
+        purpose=block.purpose,
+        focus=[f"{label}: {text}" for label, text in inputs],
+        prompts=grounder.questions(asking, 2 if minutes >= 10 else 1),
+        tips=tips,
+    )
 
 
 def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = None) -> Agenda:
@@ -295,34 +323,12 @@ def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = Non
     session = SESSIONS[request.session]
     grounder = Grounder(coach, role=request.role)
     blocks = select_blocks(session, request)
-    items = []
-    for block, minutes in zip(blocks, allocate(request.minutes, [b.weight for b in blocks])):
-        inputs = inputs_for(block, request)
-        found = grounder.search(block.query)
-        tips = grounder.advice(found, 1)
-        if inputs:  # practice for what this mentee brings, so agendas follow their goals
-            topics = "; ".join(text for _, text in inputs)
-            tips += grounder.advice(grounder.search(f"{block.query}: {topics}"), 1)
-        if request.style and "goals" in block.focus:
-            style = grounder.search(f"when to be {request.style} mentoring style")
-            tips += grounder.advice(style, 1)
-        items.append(
-            AgendaItem(
-                title=block.title,
-                minutes=minutes,
-                purpose=block.purpose,
-                focus=[f"{label}: {text}" for label, text in inputs],
-                prompts=grounder.questions(
-                    grounder.search(block.ask) if block.ask else found, 2 if minutes >= 10 else 1
-                ),
-                tips=tips,
-            )
-        )
-    role = f"what the {request.role} should prepare and bring"
+    minutes = allocate(request.minutes, [block.weight for block in blocks])
+    preparing = f"{session.prepare}: what the {request.role} should prepare and bring"
     body = AgendaBody(
         title=f"{session.title}: {request.minutes}-minute agenda",
-        items=items,
-        prepare=grounder.advice(grounder.search(f"{session.prepare} {role}"), 3),
+        items=[draft_item(grounder, b, m, request) for b, m in zip(blocks, minutes, strict=True)],
+        prepare=grounder.advice(grounder.search(preparing), 3),
         follow_up=grounder.advice(grounder.search(session.follow_up), 3),
     )
     written = write(coach, body, grounder, backend, request, lambda b: agenda_problems(b, request))

@@ -17,7 +17,7 @@ from assistant.tasks.drafting.writer import write
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-GOALS_QUERY = "mentoring agreement goals one to three SMART goals"
+GOALS_QUERY = "agreement goals: the one to three goals to focus on, in SMART form"
 # After the goals: (title, clause templates, query for the practice behind them)
 SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
@@ -28,7 +28,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "{mentor} listens, asks questions, shares experience and follows through on "
             "what they offer.",
         ),
-        "roles and responsibilities mentee drives scheduling agenda notes mentor role",
+        "agreement roles: who schedules, who sets the agenda, who takes notes",
     ),
     (
         "Cadence and channels",
@@ -36,16 +36,16 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "We meet {cadence} for {minutes} minutes, by {channels}.",
             "Between meetings we use {channel between meetings} for quick questions.",
         ),
-        "agree meeting cadence and communication channels between meetings",
+        "agreement cadence and channels: how often you meet, for how long, by video or phone",
     ),
     (
         "Time commitment",
         (
             "The mentorship runs for {months}, from {start date}.",
-            "We reply within {two} working days; to cancel, we give {24} hours' notice and "
-            "offer a new time.",
+            "We reply within {how many} working days; to cancel, we give at least {how many} "
+            "hours' notice and offer a new time.",
         ),
-        "time commitment duration of the mentorship and response times",
+        "agreement time commitment: the overall duration and expected response times",
     ),
     (
         "Confidentiality",
@@ -53,7 +53,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "What we discuss stays between us unless we both agree otherwise.",
             "Limits: concerns about safety, harassment or illegal activity may be passed on.",
         ),
-        "confidentiality and its limits in a mentorship",
+        "agreement confidentiality: what stays private and its limits, such as safety",
     ),
     (
         "Boundaries",
@@ -62,20 +62,20 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "Off-limits topics: {off-limits topics}.",
             "Either of us can say no to a request.",
         ),
-        "boundaries what a mentor is not off-limits topics saying no",
+        "agreement boundaries: what the mentor will and won't do, off-limits topics",
     ),
     (
         "Feedback",
         (
             "We give each other feedback directly and soon, about specific behaviour.",
-            'Every {three} meetings we ask: "What\'s working? What should we change?"',
+            'Every {how many} meetings we ask: "What\'s working? What should we change?"',
         ),
-        "how mentor and mentee give each other feedback and check the mentorship is working",
+        "agreement feedback: how you give each other feedback and check it is working",
     ),
     (
         "Review date",
         ("On {review}, we review progress on our goals and update this agreement.",),
-        "review date mid-point review of goals and the agreement",
+        "agreement review date: when you formally review progress and the agreement",
     ),
     (
         "No-fault ending",
@@ -83,7 +83,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
             "Either of us can end this mentorship at any time, without blame, after a short "
             "closing conversation.",
         ),
-        "no-fault ending clause either person can end the mentorship",
+        "agreement no-fault ending: either person can end the mentorship without blame",
     ),
 )
 

@@ -48,19 +48,19 @@ TEMPLATES: dict[tuple[str, str], Template] = {
             Paragraph(
                 "Friendly opening",
                 "Hi {name}, I know things have been busy lately, and I wanted to check in.",
-                "short friendly re-engagement message easy to answer keep blame out of it",
+                "send one short, friendly message that is easy to answer",
             ),
             Paragraph("Your side", "{detail}", "share your side too of the stall", "detail"),
             Paragraph(
                 "A concrete proposal",
                 "I'd still really value our sessions on {about}. Would a shorter 30-minute call "
                 "every three weeks be easier? I could do {times}.",
-                "restart with a concrete proposal shorter meetings new cadence",
+                "keep blame out of it and make a concrete proposal",
             ),
             Paragraph(
                 "An easy way out",
                 "And if now isn't a good time for you, that's completely fine to say.",
-                "give a graceful option to pause instead of silent guilt",
+                "that gives them a graceful option instead of silent guilt",
             ),
             SIGN_OFF,
         ),
@@ -73,19 +73,19 @@ TEMPLATES: dict[tuple[str, str], Template] = {
             Paragraph(
                 "Friendly opening",
                 "Hi {name}, we haven't spoken in a while and I wanted to check in, no pressure.",
-                "check in with a mentee who has gone quiet without blame",
+                "your first message sets the tone: make it warm, short and easy to answer honestly",
             ),
             Paragraph("Your side", "{detail}", "share your side too of the stall", "detail"),
             Paragraph(
                 "A concrete proposal",
                 "Are you still keen to continue with {about}? If so, I could do {times}, and a "
                 "shorter call is fine if that's easier.",
-                "make it easy for the mentee to come back with a lighter structure",
+                "offer options, including a pause, so saying things are hard feels safe",
             ),
             Paragraph(
                 "An easy way out",
                 "If things have changed, just let me know; that's completely fine.",
-                "mentee has gone quiet give an easy way to say things have changed",
+                "making it easy for a quiet mentee to be honest is your job",
             ),
             SIGN_OFF,
         ),
@@ -150,7 +150,7 @@ TEMPLATES: dict[tuple[str, str], Template] = {
             Paragraph(
                 "Why them",
                 "I'm reaching out because {detail}.",
-                "why them: something specific they have done or said",
+                "asking someone to mentor you: say why them, something specific they did or said",
             ),
             Paragraph(
                 "A small, specific ask",
