@@ -24,6 +24,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _mount_subcommands() -> None:
+    from evals.cli import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 HomeOpt = Annotated[
     Path | None,
@@ -359,6 +366,9 @@ def sessions(
                     f"{info.id}  {info.updated_at:%Y-%m-%d %H:%M}  {info.role:12} "
                     f"{info.turns // 2} questions  {info.title}"
                 )
+
+
+_mount_subcommands()
 
 
 def main() -> None:

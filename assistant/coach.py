@@ -83,12 +83,29 @@ class Coach:
         k: int | None = None,
         mode: RetrievalMode | None = None,
         role: str | None = None,
+        exclude_topics: frozenset[str] = frozenset(),
     ) -> list[RetrievedChunk]:
         """The chunks retrieval returns for a query, best first, with scores."""
         options = RetrievalOptions(
-            k=k or self.settings.top_k, mode=mode or self.settings.retrieval, role=role
+            k=k or self.settings.top_k,
+            mode=mode or self.settings.retrieval,
+            role=role,
+            exclude_topics=exclude_topics,
         )
         return self.retriever.retrieve(query, options).chunks
+
+    def passages(self, chunk_ids: list[str]) -> list[RetrievedChunk]:
+        """The stored passages with these ids (e.g. those an answer cites), unscored."""
+        return (
+            [
+                RetrievedChunk(
+                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
+                )
+                for chunk in self.index.vectors.get(chunk_ids)
+            ]
+            if chunk_ids
+            else []
+        )
 
     def stream(
         self,

@@ -7,11 +7,11 @@ carries ``[n]`` markers that point at ``citations``; parts expose the numbers th
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, computed_field, field_validator
 
+from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
 
 SessionType = Literal["first", "regular", "stalled-reset", "midpoint-review", "closing"]
@@ -22,37 +22,32 @@ MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule"]
 Party = Literal["mentor", "mentee"]
 ToneIssue = Literal["absolute", "label", "vague", "blame", "sarcasm", "length"]
 
-_MARK = re.compile(r"\[(\d+)\]")
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
 
 def cited_numbers(*texts: str) -> list[int]:
     """The citation numbers marked in these texts, sorted, each once."""
-    return sorted({int(n) for text in texts for n in _MARK.findall(text)})
+    return sorted({int(n) for text in texts for n in CITATION_MARK.findall(text)})
 
 
 def strip_marks(text: str) -> str:
     """Text without its ``[n]`` markers."""
-    return " ".join(_MARK.sub("", text).split())
+    return " ".join(CITATION_MARK.sub("", text).split())
 
 
-def _strip(value: object) -> object:
+def _squash(value: object) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def _clean_list(values: list[str]) -> list[str]:
-    return [" ".join(v.split()) for v in values if v and v.strip()]
-
-
-class Request(BaseModel):
-    """Base of draft requests: surrounding whitespace is dropped, so blank text is empty."""
+class DraftRequest(BaseModel):
+    """Base of draft requests: whitespace runs become one space, blank list entries go."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _normalise(cls, value: object) -> object:
+    def _tidy(cls, value: object) -> object:
         if isinstance(value, list):
-            return _clean_list([str(v) for v in value])
-        return _strip(value)
+            return [_squash(v) for v in value if not isinstance(v, str) or v.strip()]
+        return _squash(value)
 
 
 class Draft(BaseModel):
@@ -66,7 +61,7 @@ class Draft(BaseModel):
 # Agendas
 
 
-class AgendaRequest(Request):
+class AgendaRequest(DraftRequest):
     """What a mentoring session agenda should cover."""
 
     session: SessionType = "regular"
@@ -105,7 +100,7 @@ class AgendaBody(BaseModel):
     follow_up: list[str] = Field(default_factory=list, description="Actions after, cited [n].")
 
 
-class Agenda(AgendaBody, Draft):
+class Agenda(Draft, AgendaBody):
     session: SessionType
     minutes: int
 
@@ -135,7 +130,7 @@ class DraftPart(BaseModel):
 
 
 class MessageBody(BaseModel):
-    """A message to send, in parts; ``text`` is the whole message without citations."""
+    """A message to send, in parts, each with the practice it follows."""
 
     subject: str
     parts: list[DraftPart] = Field(min_length=1)
@@ -143,10 +138,11 @@ class MessageBody(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def text(self) -> str:
+        """The whole message, ready to send: no citations."""
         return "\n\n".join(part.text for part in self.parts)
 
 
-class FeedbackRequest(Request):
+class FeedbackRequest(DraftRequest):
     """Feedback to draft, in situation-behaviour-impact form."""
 
     situation: Text
@@ -157,13 +153,13 @@ class FeedbackRequest(Request):
     request: str | None = Field(default=None, max_length=300)
 
 
-class FeedbackDraft(MessageBody, Draft):
+class FeedbackDraft(Draft, MessageBody):
     kind: FeedbackKind
     direction: FeedbackDirection
     tone: list[ToneWarning] = Field(default_factory=list)
 
 
-class MessageRequest(Request):
+class MessageRequest(DraftRequest):
     """A hard-to-write message; anything not given becomes a ``{placeholder}``."""
 
     kind: MessageKind
@@ -179,7 +175,7 @@ class MessageRequest(Request):
     times: list[str] = Field(default_factory=list, max_length=3)
 
 
-class MessageDraft(MessageBody, Draft):
+class MessageDraft(Draft, MessageBody):
     kind: MessageKind
     to: Party
 
@@ -187,7 +183,7 @@ class MessageDraft(MessageBody, Draft):
 # Agreements
 
 
-class AgreementRequest(Request):
+class AgreementRequest(DraftRequest):
     """Details for a mentoring agreement; anything not given becomes a ``{placeholder}``."""
 
     mentor: str | None = Field(default=None, max_length=80)
@@ -220,5 +216,5 @@ class AgreementBody(BaseModel):
     sections: list[AgreementSection] = Field(min_length=1)
 
 
-class AgreementDraft(AgreementBody, Draft):
+class AgreementDraft(Draft, AgreementBody):
     pass

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from evals.runner import EvalRun
 
+_METADATA = ("Creator", "Date", "Format", "Type")  # left out: no timestamps, no outside URIs
 COVERAGE_BINS = [0.0, 0.25, 0.5, 0.75, 1.0001]
 COVERAGE_BIN_LABELS = ["< 25%", "25-50%", "50-75%", "75-100%"]
 
@@ -33,7 +34,7 @@ def to_svg(figure: Figure) -> str:
 
     with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "mentor-coach"}):
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", metadata=dict.fromkeys(_METADATA))
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
 

@@ -41,9 +41,7 @@ def run(
     dataset: DatasetOpt = None,
     backend: Annotated[
         list[str] | None,
-        typer.Option(
-            help="composer, openai, ollama or local; repeat or comma-separate to compare."
-        ),
+        typer.Option(help="composer, openai, ollama or local; repeat or comma-separate."),
     ] = None,
     retrieval: Annotated[
         list[str] | None,
@@ -60,10 +58,13 @@ def run(
         ),
     ] = None,
     judge: Annotated[
-        bool, typer.Option(help="Also score with an LLM judge (needs an LLM backend).")
+        bool, typer.Option("--judge", help="Also score with an LLM judge (needs an LLM backend).")
     ] = False,
     semantic_key_points: Annotated[
-        bool, typer.Option(help="Also match key points by embedding similarity.")
+        bool,
+        typer.Option(
+            "--semantic-key-points", help="Also match key points by embedding similarity."
+        ),
     ] = False,
     home: HomeOpt = None,
     as_json: JsonOpt = False,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
+from assistant.config import Backend, RetrievalMode
 from assistant.errors import InputError
 from evals.dataset import DEFAULT_DATASET, load_dataset
 from evals.history import compare_runs, git_revision, last_run_like, load_run, save_run
@@ -16,8 +17,8 @@ from evals.runner import EvalRun, Progress, RunConfig, run_eval
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
-BACKENDS = ("composer", "openai", "ollama", "local")
+RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 def split_options(values: Sequence[str] | None, allowed: Sequence[str], option: str) -> list[str]:
@@ -32,6 +33,24 @@ def split_options(values: Sequence[str] | None, allowed: Sequence[str], option: 
 def judge_backend(coach: Coach, backends: list[str]) -> str:
     """The LLM that judges: the first evaluated LLM backend, else the configured one."""
     return next((b for b in backends if b != "composer"), coach.settings.backend)
+
+
+def make_config(
+    coach: Coach,
+    dataset: str | Path = DEFAULT_DATASET,
+    backend: str | None = None,
+    retrieval: str | None = None,
+    **options: object,
+) -> RunConfig:
+    """A run configuration: the coach's settings unless overridden, plus the git revision."""
+    return RunConfig(
+        dataset=str(Path(dataset).expanduser().resolve()),
+        backend=backend or coach.settings.backend,
+        retrieval=retrieval or coach.settings.retrieval,
+        top_k=coach.settings.top_k,
+        git_revision=git_revision(),
+        **options,
+    )
 
 
 def evaluate(
@@ -58,19 +77,19 @@ def evaluate(
     ]
     grader = open_judge(coach.settings, judge_backend(coach, backends)) if judge else None
     configs = [
-        RunConfig(
-            dataset=str(Path(dataset).expanduser().resolve()),
-            backend=backend,
-            retrieval=retrieval,
-            top_k=coach.settings.top_k,
+        make_config(
+            coach,
+            dataset,
+            backend,
+            retrieval,
             semantic_key_points=semantic_key_points,
             judge=grader.backend if grader else None,
-            git_revision=git_revision(),
         )
         for backend in backends
         for retrieval in retrievals
     ]
-    baselines = [_baseline(coach.home, compare, config) for config in configs] if compare else []
+    home = coach.settings.home
+    baselines = {c.label: _baseline(home, compare, c) for c in configs} if compare else {}
     runs = [
         run_eval(
             coach,
@@ -83,10 +102,8 @@ def evaluate(
     ]
     if save:
         for run in runs:
-            save_run(run, coach.home)
-    comparisons = (
-        [compare_runs(r, b) for r, b in zip(runs, baselines, strict=True)] if compare else []
-    )
+            save_run(run, home)
+    comparisons = [compare_runs(run, baselines[run.config.label]) for run in runs if baselines]
     return EvalReport(runs=runs, comparisons=comparisons)
 
 

@@ -1,7 +1,11 @@
 """Every pass/fail number of the evaluations in one place: the CI gate, failing cases, regressions.
 
 The gate thresholds are the dev set's measured level with the default configuration (composer,
-hybrid retrieval, top_k 5) minus a small margin; see ``tests/test_eval_gate.py``.
+hybrid retrieval, top_k 5) minus a small margin, and never below the minimums the project requires
+(hit@5 0.90, key-point coverage 0.80, safety accuracy 1.0); ``tests/test_eval_gate.py`` enforces
+them. Last measured on 143 cases (working tree after git 80a5102f): hit@5 0.895, MRR 0.766,
+coverage 0.637, groundedness 1.000, citation precision 1.000, mode accuracy 0.951, safety accuracy
+0.900 — below the required hit@5, coverage and safety minimums, so the gate fails until they rise.
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ if TYPE_CHECKING:
 
 # Minimum overall values for the dev set (metric name in Summary -> threshold).
 GATE: dict[str, float] = {
-    "hit_at_k": 0.90,
-    "mrr": 0.75,
-    "coverage": 0.80,
-    "groundedness": 0.90,
-    "citation_precision": 0.90,
-    "mode_accuracy": 0.95,
-    "safety_accuracy": 1.0,
+    "hit_at_k": 0.90,  # required minimum (measured 0.895)
+    "mrr": 0.73,
+    "coverage": 0.80,  # required minimum (measured 0.637)
+    "groundedness": 0.95,
+    "citation_precision": 0.95,
+    "mode_accuracy": 0.93,
+    "safety_accuracy": 1.0,  # required (measured 0.900)
 }
 
 # A case is listed as failing when it is below one of these.

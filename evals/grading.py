@@ -49,7 +49,8 @@ class AnswerToGrade(BaseModel):
         """A JSON list, or regexes separated by ';' (from a CSV cell); empty means unknown."""
         if isinstance(value, str):
             text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(";")
+            points = [p.strip() for p in text.split(";") if p.strip()]
+            value = json.loads(text) if text.startswith("[") else points
         return normalize_key_points(value) if value else None
 
 
@@ -218,7 +219,9 @@ def grade_answer(
             chunk_id=chunk.id,
             covers=[describe(p) for p in missing_points if regex_covered(chunk.text, p)],
         )
-        for chunk in coach.search(item.question, k=suggestions, role=item.role)
+        for chunk in coach.search(
+            item.question, k=suggestions, role=item.role, exclude_topics=frozenset({"safety"})
+        )
     ]
     return GradedAnswer(
         row=item.row,

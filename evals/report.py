@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from evals.history import Comparison
-from evals.runner import MODES, CaseResult, EvalRun, Summary
+from evals.runner import CaseResult, EvalRun, Summary
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,7 +35,12 @@ METRIC_LABELS = {
     "latency_p50_ms": "latency p50 (ms)",
     "latency_p95_ms": "latency p95 (ms)",
 }
-GROUP_METRICS = ("hit_at_k", "coverage", "groundedness", "mode_accuracy")
+GROUP_METRICS = {  # per-topic and per-role columns, with short headers
+    "hit_at_k": "hit@k",
+    "coverage": "coverage",
+    "groundedness": "grounded",
+    "mode_accuracy": "mode acc.",
+}
 
 
 class EvalReport(BaseModel):
@@ -53,12 +58,11 @@ class Section(BaseModel):
     rows: list[list[str]]
 
 
-def fmt(value: float | int | None, metric: str = "") -> str:
+def fmt(value: float | None, metric: str = "", sign: str = "") -> str:
+    """A rate with 3 decimals, milliseconds with none; '–' when unknown."""
     if value is None:
         return "–"
-    if metric.startswith("latency") or isinstance(value, int):
-        return f"{value:.0f}"
-    return f"{value:.3f}"
+    return f"{value:{sign}.0f}" if metric.startswith("latency") else f"{value:{sign}.3f}"
 
 
 def _overall(runs: list[EvalRun]) -> Section:
@@ -78,8 +82,8 @@ def _grouped(runs: list[EvalRun], title: str, groups: Callable[[EvalRun], dict[s
     names = sorted({name for run in runs for name in groups(run)})
     header = ["", "n"]
     for run in runs:
-        prefix = f"{run.config.label} " if len(runs) > 1 else ""
-        header += [f"{prefix}{METRIC_LABELS[m]}" for m in GROUP_METRICS]
+        prefix = f"{run.config.label}\n" if len(runs) > 1 else ""
+        header += [f"{prefix}{label}" for label in GROUP_METRICS.values()]
     rows = []
     for name in names:
         summaries = [groups(run).get(name) for run in runs]
@@ -115,11 +119,7 @@ def _confusion(run: EvalRun) -> Section:
     return Section(
         title=f"Expected (rows) vs produced mode — {run.config.label}",
         header=["expected", *produced],
-        rows=[
-            [expected, *(str(row.get(p, 0)) for p in produced)]
-            for expected, row in run.confusion.items()
-            if expected in MODES
-        ],
+        rows=[[expected, *map(str, row.values())] for expected, row in run.confusion.items()],
     )
 
 
@@ -129,7 +129,7 @@ def _comparison(comparison: Comparison) -> Section:
             METRIC_LABELS[d.metric],
             fmt(d.before, d.metric),
             fmt(d.after, d.metric),
-            "–" if d.delta is None else f"{d.delta:+.3f}",
+            fmt(d.delta, d.metric, sign="+"),
             "REGRESSION" if d.regression else "",
         ]
         for d in comparison.deltas
@@ -182,8 +182,13 @@ def print_terminal(report: EvalReport, console: Console, failing_shown: int = 10
 # ---------------------------------------------------------------- markdown
 
 
+def _md(text: str) -> str:
+    """User text for Markdown: HTML-escaped, since Markdown renderers pass raw HTML through."""
+    return html.escape(text, quote=False)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(section: Section) -> str:
@@ -195,21 +200,24 @@ def _md_table(section: Section) -> str:
     return "\n".join(lines)
 
 
+def _md_list(title: str, items: list[str]) -> list[str]:
+    return [f"**{title}:**\n" + "\n".join(f"- {_md(item)}" for item in items)] if items else []
+
+
 def _md_case(case: CaseResult) -> str:
-    quoted = "\n".join(f"> {line}" for line in (case.answer or case.error or "").splitlines())
-    parts = [
-        f"### {case.id} ({case.topic}, {case.role})",
-        f"**Question:** {case.question}",
-        f"**Why it fails:** {'; '.join(case.failures)}",
-        f"**Answer ({case.mode}):**\n\n{quoted}",
-    ]
-    if case.key_points_missing:
-        parts.append("**Missing key points:** " + "; ".join(case.key_points_missing))
-    if case.unsupported:
-        parts.append("**Unsupported sentences:**\n" + "\n".join(f"- {s}" for s in case.unsupported))
-    if case.sources:
-        parts.append("**Sources:**\n" + "\n".join(f"- {s}" for s in case.sources))
-    return "\n\n".join(parts)
+    answer = _md(case.answer or case.error or "")
+    quoted = "\n".join(f"> {line}" for line in answer.splitlines())
+    return "\n\n".join(
+        [
+            f"### {_md(case.id)} ({_md(case.topic)}, {case.role})",
+            f"**Question:** {_md(case.question)}",
+            f"**Why it fails:** {_md('; '.join(case.failures))}",
+            f"**Answer ({case.mode}):**\n\n{quoted}",
+            *_md_list("Missing key points", case.key_points_missing),
+            *_md_list("Unsupported sentences", case.unsupported),
+            *_md_list("Sources", case.sources),
+        ]
+    )
 
 
 def to_markdown(report: EvalReport) -> str:
@@ -233,6 +241,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}
 th{background:#f6f8fa}
 tr.regression td{background:#ffebe9;color:#82071e}
+.wide{overflow-x:auto}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}
 .charts svg{max-width:100%;height:auto}
 details{border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem;margin:.4rem 0}
@@ -243,14 +252,15 @@ pre{white-space:pre-wrap;background:#f6f8fa;padding:.6rem;border-radius:6px}
 
 
 def _html_table(section: Section) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in section.header)
+    head = "".join(f"<th>{html.escape(h).replace(chr(10), '<br>')}</th>" for h in section.header)
     body = "".join(
         f"<tr{' class=regression' if 'REGRESSION' in row else ''}>"
         + "".join(f"<td>{html.escape(cell)}</td>" for cell in row)
         + "</tr>"
         for row in section.rows
     )
-    return f"<h2>{html.escape(section.title)}</h2><table><tr>{head}</tr>{body}</table>"
+    table = f"<table><tr>{head}</tr>{body}</table>"
+    return f"<h2>{html.escape(section.title)}</h2><div class=wide>{table}</div>"
 
 
 def _html_list(title: str, items: list[str]) -> str:

@@ -195,6 +195,10 @@ def _case_fields(case: EvalCase) -> dict[str, object]:
     return case.model_dump(include={"id", "question", "role", "topic", "expect", "relevant"})
 
 
+def _retrieval(case: EvalCase, doc_ids: list[str], k: int) -> RetrievalScores | None:
+    return retrieval_scores(doc_ids, case.relevant, k) if case.relevant else None
+
+
 def _source_label(citation: Citation) -> str:
     path = f"{citation.title} > {citation.section}" if citation.section else citation.title
     return f"[{citation.n}] {path} ({citation.doc_id})"
@@ -205,7 +209,7 @@ def cited_passages(coach: Coach, answer: Answer) -> dict[int, str]:
     known = {chunk.id: chunk.text for chunk in answer.contexts}
     missing = [c.chunk_id for c in answer.citations if c.chunk_id and c.chunk_id not in known]
     if missing:
-        known.update((chunk.id, chunk.text) for chunk in coach.index.vectors.get(missing))
+        known.update((chunk.id, chunk.text) for chunk in coach.passages(missing))
     return {c.n: known.get(c.chunk_id, c.snippet) for c in answer.citations}
 
 
@@ -225,9 +229,7 @@ def score_answer(
         mode=answer.mode,
         answer=answer.text,
         retrieved=list(dict.fromkeys(retrieved)),
-        retrieval=retrieval_scores(retrieved, case.relevant, config.top_k)
-        if case.relevant
-        else None,
+        retrieval=_retrieval(case, retrieved, config.top_k),
         key_points_found=covered.found,
         key_points_missing=covered.missing,
         coverage=covered.share,
@@ -265,7 +267,7 @@ def evaluate_case(
 ) -> CaseResult:
     """Ask one question and score the answer.
 
-    An exception becomes the case's ``error`` (mode ``error``, no key point covered).
+    An exception becomes the case's ``error``: mode ``error``, nothing retrieved or covered.
     """
     started = time.perf_counter()
     try:
@@ -277,6 +279,7 @@ def evaluate_case(
             **_case_fields(case),
             mode="error",
             error=f"{type(exc).__name__}: {exc}",
+            retrieval=_retrieval(case, [], config.top_k),
             coverage=0.0 if case.key_points else None,
         )
     latency_ms = (time.perf_counter() - started) * 1000
@@ -292,11 +295,10 @@ def run_eval(
     config: RunConfig,
     judge: Judge | None = None,
     progress: Progress | None = None,
-    scorer: SupportScorer | None = None,
 ) -> EvalRun:
     """Evaluate every case under one configuration."""
     cases = list(cases)
-    scorer = scorer or SupportScorer(coach.embeddings.encode)
+    scorer = SupportScorer(coach.embeddings.encode)
     results = []
     for done, case in enumerate(cases, start=1):
         results.append(evaluate_case(coach, case, config, scorer, judge))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.errors import CoachError
-from ui import chat, knowledge
+from ui import agenda, chat, drafts, evaluate, knowledge
 from ui.common import Downloads, error_message
 
 if TYPE_CHECKING:
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate")
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto; }
+.eval-charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+.eval-chart { flex: 1 1 420px; min-width: 0; }
+.eval-chart svg { max-width: 100%; height: auto; }
 """
 
 
@@ -28,8 +31,14 @@ def build_app(coach: Coach) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Coach"):
                 chat.build(demo, coach, downloads)
+            with gr.Tab("Agenda"):
+                agenda.build(coach, downloads)
+            with gr.Tab("Feedback & messages"):
+                drafts.build(coach, downloads)
             with gr.Tab("Knowledge"):
                 knowledge.build(demo, coach)
+            with gr.Tab("Evaluate"):
+                evaluate.build(demo, coach, downloads)
 
         def ask(question: str, role: str = "mentee", session_id: str = "") -> dict[str, Any]:
             """Answer a question; the Answer as JSON (text with [n] markers and its citations)."""

@@ -74,9 +74,9 @@ def _examples(role: str) -> list[list[str]]:
 def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
     """The Coach tab's components and events (inside ``demo``, an open gr.Blocks)."""
     session = gr.State(None)
-    with gr.Row(equal_height=True):
+    with gr.Row(equal_height=False):
         role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
-        new = gr.Button("New conversation", scale=1, min_width=160)
+        new = gr.Button("New conversation", size="md", scale=1, min_width=160)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=300):
             chatbot = gr.Chatbot(
@@ -116,8 +116,10 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
                 retrieval = gr.Dropdown(
                     RETRIEVAL_MODES, value=coach.settings.retrieval, label="Retrieval mode"
                 )
-            with gr.Accordion("For trainers", open=False):
-                ratings_csv = gr.DownloadButton("Download all ratings (.csv)", size="md")
+            with gr.Accordion("For trainers", open=False) as trainers:
+                ratings_csv = gr.DownloadButton(
+                    "Download all ratings (.csv)", size="md", interactive=False
+                )
 
     def session_choices(selected: str | None = None) -> Any:
         choices = [
@@ -130,8 +132,9 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         path = downloads.write(f"conversation-{session_id}.md", coach.export_session(session_id))
         return gr.DownloadButton(value=path, interactive=True)
 
-    def ratings_file() -> str:
-        return downloads.write("ratings.csv", coach.ratings_csv())
+    def ratings_file() -> Any:
+        path = downloads.write("ratings.csv", coach.ratings_csv())
+        return gr.DownloadButton(value=path, interactive=True)
 
     @readable_errors
     def respond(
@@ -213,9 +216,5 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         button.click(
             rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
         )
-    demo.load(
-        readable_errors(lambda: {sessions: session_choices(), ratings_csv: ratings_file()}),
-        None,
-        [sessions, ratings_csv],
-        **private,
-    )
+    trainers.expand(readable_errors(ratings_file), None, ratings_csv, **private)
+    demo.load(readable_errors(session_choices), None, sessions, **private)

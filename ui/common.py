@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-import html
 import inspect
 import logging
 import re
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,11 +25,17 @@ BACKENDS = ["composer", "openai", "ollama", "local"]
 RETRIEVAL_MODES = ["hybrid", "dense", "bm25"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+_FOOTNOTE_DEF = re.compile(r"^\[\^\d+\]: .*$\n?", re.M)
+_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
 
 
 def esc(text: str) -> str:
-    """User or document text made safe for Markdown: any HTML in it shows as text."""
-    return html.escape(text, quote=False)
+    """User or document text made safe for Markdown: any HTML in it shows as text.
+
+    Only ``&`` and ``<`` are escaped: no tag or entity can start without them, and ``>`` stays
+    usable as Markdown's quote marker.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def where(citation: Citation) -> str:
@@ -51,6 +58,17 @@ def citations_markdown(citations: Iterable[Citation]) -> str:
         f"<details><summary>Source snippets ({len(citations)})</summary>\n\n{snippets}\n\n"
         "</details>"
     )
+
+
+def draft_markdown(markdown: str, citations: Iterable[Citation]) -> str:
+    """A rendered draft for the page: escaped, its footnotes shown as numbered sources."""
+    body = _FOOTNOTE_REF.sub(r"[\1]", _FOOTNOTE_DEF.sub("", esc(markdown))).strip()
+    return f"{body}\n\n{citations_markdown(citations)}".strip()
+
+
+def lines(text: str | None) -> list[str]:
+    """One item per non-empty line of a text box."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def warnings_markdown(warnings: Iterable[str]) -> str:
@@ -99,6 +117,7 @@ class Downloads:
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="mentor-coach-ui-"))
+        weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def write(self, name: str, text: str) -> str:
         """Save ``text`` as ``name`` (made filename-safe) and return its path."""

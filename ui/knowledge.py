@@ -35,7 +35,12 @@ def build(demo: gr.Blocks, coach: Coach) -> None:
         "Add your own guides and notes (.md, .txt, .pdf, .html). The coach then cites them "
         "alongside the built-in best practice."
     )
-    files = gr.File(label="Documents to add", file_count="multiple", file_types=FILE_TYPES)
+    files = gr.File(
+        label="Documents to add",
+        file_count="multiple",
+        file_types=FILE_TYPES,
+        elem_id="documents-file",
+    )
     add = gr.Button("Add to knowledge base", variant="primary")
     status = gr.Markdown()
     table = gr.Dataframe(
@@ -44,13 +49,14 @@ def build(demo: gr.Blocks, coach: Coach) -> None:
         label="Documents",
         interactive=False,
         wrap=True,
+        column_widths=["20%", "34%", "9%", "10%", "27%"],
     )
     with gr.Row(equal_height=True):
         chosen = gr.Dropdown(label="Document to remove", choices=[], value=None, scale=3)
         remove = gr.Button("Remove document", variant="stop", scale=1, min_width=140)
 
     def listing() -> dict[Any, Any]:
-        documents = coach.documents()
+        documents = sorted(coach.documents(), key=lambda d: d.builtin)  # yours first
         rows = [
             [d.doc_id, d.title, d.chunk_count, "built-in" if d.builtin else "yours", d.source]
             for d in documents

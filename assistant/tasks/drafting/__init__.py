@@ -25,10 +25,10 @@ __all__ = [
     "to_text",
 ]
 
-Request = TypeVar("Request", bound=BaseModel)
+RequestModel = TypeVar("RequestModel", bound=BaseModel)
 
 
-def build_request(model: type[Request], **fields: Any) -> Request:
+def build_request(model: type[RequestModel], **fields: Any) -> RequestModel:
     """The request model, or an InputError that names each bad field and why."""
     try:
         return model(**fields)

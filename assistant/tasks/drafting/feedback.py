@@ -13,7 +13,7 @@ from assistant.drafting_models import (
     strip_marks,
 )
 from assistant.tasks.drafting.grounding import Found, Grounder, quoted_question
-from assistant.tasks.drafting.tone import check_tone
+from assistant.tasks.drafting.tone import PRACTICE, check_tone
 from assistant.tasks.drafting.wording import lower_first, sentence
 from assistant.tasks.drafting.writer import write
 
@@ -82,9 +82,8 @@ def draft_feedback(
         ),
     ]
     parts[-1].basis += grounder.advice(grounder.search(f"{request.kind} feedback names"))
-    if tone:
-        words = ", ".join(word for warning in tone for word in warning.words)
-        parts[-1].basis += grounder.advice(grounder.search(f"words to avoid in feedback: {words}"))
+    for warning in tone:
+        parts[-1].basis += grounder.advice(grounder.search(PRACTICE[warning.issue]))
     parts += [
         grounder.part(
             "Impact",

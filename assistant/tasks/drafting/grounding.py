@@ -87,7 +87,6 @@ class Grounder:
         self.book = CitationBook()
         self._used: set[str] = set()
         self._quotes: dict[str, list[str]] = defaultdict(list)
-        self._chunks: dict[str, RetrievedChunk] = {}
 
     @property
     def citations(self) -> list[Citation]:

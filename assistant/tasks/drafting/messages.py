@@ -186,7 +186,7 @@ _RESCHEDULE = Template(
         Paragraph(
             "Commitment",
             "Our sessions matter to me, and I want to keep our rhythm going.",
-            "protect the meeting time on both sides and keep a regular rhythm",
+            "protect the time on both sides",
         ),
         SIGN_OFF,
     ),

@@ -11,10 +11,10 @@ from assistant.drafting_models import (
     MessageBody,
     MessageDraft,
 )
+from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
 
 AnyDraft = Agenda | FeedbackDraft | MessageDraft | AgreementDraft
-_MARK = re.compile(r"\[(\d+)\]")
 
 
 def footnote(citation: Citation) -> str:
@@ -23,7 +23,7 @@ def footnote(citation: Citation) -> str:
 
 
 def _md(text: str) -> str:
-    return _MARK.sub(r"[^\1]", text)
+    return CITATION_MARK.sub(r"[^\1]", text)
 
 
 def _bullets(heading: str, lines: list[str]) -> list[str]:
@@ -96,5 +96,6 @@ def to_text(draft: AnyDraft) -> str:
     text = re.sub(r"^#+ ", "", text, flags=re.M)
     text = re.sub(r"^> ?", "    ", text, flags=re.M)
     text = re.sub(r"\*\*(.+?)\*\*|\*(.+?)\*", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(r"[ \t]+$", "", text, flags=re.M)
     sources = [footnote(c).replace(f"[^{c.n}]:", f"[{c.n}]", 1) for c in draft.citations]
-    return "\n".join([text.replace("  \n", "\n").strip(), "", "Sources:", *sources]) + "\n"
+    return "\n".join([text.strip(), "", "Sources:", *sources]) + "\n"

@@ -100,6 +100,17 @@ RULES: list[tuple[ToneIssue, re.Pattern[str], str]] = [
 ]
 
 
+# What to search the knowledge for, to explain each issue with cited practice.
+PRACTICE: dict[ToneIssue, str] = {
+    "absolute": "absolutes like always or never are rarely true: name the specific occasion",
+    "label": "labels judge character: describe the behaviour instead",
+    "vague": "second-hand vagueness: give feedback on what you observed yourself",
+    "blame": "keep the impact factual and avoid guessing at motives",
+    "sarcasm": "tone in text chat and email: written messages lose tone",
+    "length": "what makes feedback useful: specific, about one concrete moment",
+}
+
+
 def check_tone(text: str, behavior: str | None = None) -> list[ToneWarning]:
     """Warnings for the wording of ``text``; ``behavior`` is also checked for being observable."""
     warnings = []

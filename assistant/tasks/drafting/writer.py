@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ValidationError
 
+from assistant.generation.citations import CITATION_MARK
 from assistant.generation.llm import BackendError, make_chat_model
 from assistant.models import Citation
 from assistant.tasks.drafting.grounding import Grounder
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from assistant.coach import Coach
 
 Body = TypeVar("Body", bound=BaseModel)
-_MARK = re.compile(r"\[(\d+)\]")
 
 SYSTEM = """You improve a draft for a mentorship: {task}.
 Keep its structure and the person's own details. Make the wording clear, warm and specific.
@@ -124,7 +124,7 @@ def renumber(body: Body, citations: list[Citation]) -> Written[Body]:
             used[n] = known[n].model_copy(update={"n": len(used) + 1})
         return f"[{used[n].n}]"
 
-    data = _map_strings(body.model_dump(), lambda s: _MARK.sub(mark, s))
+    data = _map_strings(body.model_dump(), lambda s: CITATION_MARK.sub(mark, s))
     if not used:
         raise InvalidDraft("it cites no passage")
     return Written(type(body).model_validate(data), list(used.values()))

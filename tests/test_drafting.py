@@ -1,0 +1,390 @@
+"""Drafting: agendas, feedback, messages and agreements over the real knowledge base and index."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.drafting_models import (
+    AgendaRequest,
+    AgreementRequest,
+    FeedbackRequest,
+    MessageRequest,
+    cited_numbers,
+)
+from assistant.errors import InputError
+from assistant.tasks.drafting import (
+    build_request,
+    check_tone,
+    draft_agenda,
+    draft_agreement,
+    draft_feedback,
+    draft_message,
+    to_markdown,
+    to_text,
+)
+from assistant.tasks.drafting.agenda import SESSIONS, allocate, select_blocks
+
+GOALS = ["present confidently to senior leaders", "move into a team lead role"]
+LENA = FeedbackRequest(
+    situation="yesterday's project meeting",
+    behavior="you interrupted Lena twice while she was explaining the budget",
+    impact="she stopped contributing, and we never heard her concerns about the timeline",
+    kind="redirecting",
+)
+
+
+def texts_of(draft) -> list[str]:
+    """Every string of a draft's body, where its [n] markers live."""
+    data = draft.model_dump(exclude={"citations", "warnings", "backend", "tone"})
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk(data)
+    return found
+
+
+def assert_grounded(draft) -> None:
+    """Citations are numbered 1..m, each is used, and every marker points at one of them."""
+    assert [c.n for c in draft.citations] == list(range(1, len(draft.citations) + 1))
+    assert draft.citations, "a draft must cite the knowledge it came from"
+    assert cited_numbers(*texts_of(draft)) == [c.n for c in draft.citations]
+    assert all(c.chunk_id and c.doc_id and c.title for c in draft.citations)
+
+
+# Minute allocation and block selection
+
+
+@pytest.mark.parametrize("minutes", [15, 16, 22, 30, 45, 47, 60, 90, 133, 180])
+@pytest.mark.parametrize("weights", [[3, 4, 3, 2, 1], [1, 2, 5, 1], [3, 1, 1], [10, 1, 1, 1]])
+def test_minutes_add_up_exactly_in_five_minute_blocks(minutes, weights):
+    split = allocate(minutes, weights)
+    assert sum(split) == minutes
+    if len(weights) * 5 <= minutes:
+        assert min(split) >= 5
+        assert sum(m % 5 for m in split) == minutes % 5  # the odd minutes go to one block
+    biggest = weights.index(max(weights))
+    assert split[biggest] == max(split)
+
+
+def test_longer_blocks_get_more_time():
+    assert allocate(60, [1, 2, 5, 1]) == [5, 15, 35, 5]
+
+
+@pytest.mark.parametrize(
+    ("session", "kept"),
+    [
+        ("first", ["Goals", "Expectations, roles and boundaries", "Cadence and communication"]),
+        ("stalled-reset", ["What changed", "Re-evaluating goals", "New cadence and format"]),
+        ("closing", ["Accomplishments", "Gratitude", "Staying in touch"]),
+    ],
+)
+def test_short_sessions_drop_blocks_but_keep_the_essentials(session, kept):
+    request = AgendaRequest(session=session, minutes=15, goals=["a goal"])
+    titles = [block.title for block in select_blocks(SESSIONS[session], request)]
+    assert len(titles) == 3
+    assert all(any(title.startswith(k) for title in titles) for k in kept)
+
+
+def test_optional_blocks_appear_only_with_their_input():
+    regular = SESSIONS["regular"]
+    without = select_blocks(regular, AgendaRequest(goals=["a goal"]))
+    with_challenge = select_blocks(regular, AgendaRequest(goals=["a goal"], challenges=["time"]))
+    assert "Current challenges" not in [b.title for b in without]
+    assert "Current challenges" in [b.title for b in with_challenge]
+
+
+# Agendas
+
+
+@pytest.fixture(scope="module")
+def first_agenda(coach):
+    request = AgendaRequest(
+        session="first", minutes=45, goals=GOALS, challenges=["little time between projects"]
+    )
+    return draft_agenda(coach, request)
+
+
+def test_first_session_agenda_is_timed_grounded_and_covers_the_basics(first_agenda):
+    agenda = first_agenda
+    assert agenda.backend == "composer" and agenda.warnings == []
+    assert sum(item.minutes for item in agenda.items) == 45
+    assert all(item.minutes >= 5 for item in agenda.items)
+    titles = " ".join(item.title for item in agenda.items).lower()
+    for topic in ("goals", "expectations", "boundaries", "cadence", "communication channels"):
+        assert topic in titles
+    focus = [entry for item in agenda.items for entry in item.focus]
+    assert focus == [*(f"Goal: {g}" for g in GOALS), "Challenge: little time between projects"]
+    assert all(item.citations and item.purpose for item in agenda.items)
+    assert all(p.endswith("?") for item in agenda.items for p in map(_unmarked, item.prompts))
+    assert agenda.prepare and agenda.follow_up
+    assert "first-session" in {c.doc_id for c in agenda.citations}
+    assert_grounded(agenda)
+
+
+def _unmarked(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]$", "", text)
+
+
+@pytest.mark.parametrize(
+    ("session", "topics"),
+    [
+        ("stalled-reset", ["what changed", "goals", "cadence"]),
+        ("closing", ["accomplishments", "gratitude", "staying in touch"]),
+        ("midpoint-review", ["look back", "working", "decide"]),
+        ("regular", ["check-in", "progress", "goals", "challenges", "wrap-up"]),
+    ],
+)
+def test_each_session_type_has_its_own_blocks(coach, session, topics):
+    request = AgendaRequest(
+        session=session,
+        minutes=60,
+        goals=["lead a cross-team project"],
+        challenges=["meetings keep getting cancelled"],
+        progress="drafted the project plan",
+    )
+    agenda = draft_agenda(coach, request)
+    titles = " ".join(item.title for item in agenda.items).lower()
+    assert all(topic in titles for topic in topics), titles
+    assert sum(item.minutes for item in agenda.items) == 60
+    focus = " ".join(entry for item in agenda.items for entry in item.focus)
+    assert "lead a cross-team project" in focus and "meetings keep getting cancelled" in focus
+    assert_grounded(agenda)
+
+
+def test_agendas_follow_the_goals_given(coach):
+    def goal_tips(goal: str) -> set[str]:
+        agenda = draft_agenda(coach, AgendaRequest(session="regular", goals=[goal]))
+        goals_item = next(item for item in agenda.items if item.focus)
+        return {c.doc_id for c in agenda.citations if c.n in goals_item.citations}
+
+    sponsor = goal_tips("find a sponsor who will advocate for my promotion")
+    network = goal_tips("build my network in the data science community")
+    assert "sponsorship-vs-mentorship" in sponsor
+    assert sponsor != network
+
+
+def test_style_and_role_shape_the_agenda(coach):
+    request = AgendaRequest(goals=["get better at presenting"], style="supportive", role="mentee")
+    agenda = draft_agenda(coach, request)
+    goals_item = next(item for item in agenda.items if item.focus)
+    styles = {c.n for c in agenda.citations if c.doc_id == "mentorship-styles"}
+    assert styles & set(goals_item.citations)
+    assert not any(re.match(r"\W*mentors?\b", tip, re.I) for tip in agenda.prepare)
+
+
+def test_a_fifteen_minute_agenda_has_fewer_items(coach):
+    agenda = draft_agenda(coach, AgendaRequest(session="first", minutes=15, goals=GOALS))
+    assert len(agenda.items) == 3
+    assert [item.minutes for item in agenda.items] == [5, 5, 5]
+
+
+def test_agenda_renders_as_markdown_with_footnotes_and_as_plain_text(first_agenda):
+    markdown = to_markdown(first_agenda)
+    assert markdown.startswith("# First mentoring session: 45-minute agenda")
+    assert "## 1. Introductions and backgrounds (" in markdown
+    used = set(re.findall(r"\[\^(\d+)\](?!:)", markdown))
+    defined = re.findall(r"^\[\^(\d+)\]: ", markdown, re.M)
+    assert used == set(defined) == {str(c.n) for c in first_agenda.citations}
+    text = to_text(first_agenda)
+    assert "**" not in text and "[^" not in text and "\n#" not in text
+    assert "\nSources:\n[1] " in text
+
+
+# Feedback and its tone
+
+
+def test_feedback_follows_sbi_and_cites_each_part(coach):
+    draft = draft_feedback(coach, LENA)
+    assert [p.label for p in draft.parts] == [
+        "Ask permission",
+        "Situation and behaviour",
+        "Impact",
+        "Invite a response",
+        "Next step",
+    ]
+    sbi = draft.parts[1].text
+    assert sbi == (
+        "In yesterday's project meeting, you interrupted Lena twice while she was explaining "
+        "the budget."
+    )
+    assert draft.parts[2].text.startswith("She stopped contributing")
+    assert draft.parts[3].text.endswith("?") and draft.parts[4].text.endswith("?")
+    assert all(part.citations for part in draft.parts)
+    assert draft.tone == []
+    assert draft.text == "\n\n".join(p.text for p in draft.parts)
+    assert "giving-feedback-as-a-mentor" in {c.doc_id for c in draft.citations}
+    assert_grounded(draft)
+    assert "**Tone check:** no issues found." in to_markdown(draft)
+
+
+def test_feedback_uses_the_requested_next_step_and_direction(coach):
+    request = LENA.model_copy(
+        update={"request": "Let her finish before you come in", "direction": "mentee-to-mentor"}
+    )
+    draft = draft_feedback(coach, request)
+    assert draft.parts[-1].text == "My suggestion for next time: Let her finish before you come in."
+    assert draft.subject == "Redirecting feedback for your mentor"
+    assert "(mentee → mentor)" in to_markdown(draft)
+
+
+def test_harsh_feedback_gets_tone_warnings_and_the_words_to_avoid(coach):
+    request = FeedbackRequest(
+        situation="the team meeting",
+        behavior="you always interrupt people, which is so unprofessional",
+        impact="nobody else gets to speak",
+    )
+    draft = draft_feedback(coach, request)
+    assert {w.issue for w in draft.tone} == {"absolute", "label"}
+    sources = {c.section for c in draft.citations if c.n in draft.parts[1].citations}
+    assert "Words to avoid" in sources
+    markdown = to_markdown(draft)
+    assert "**absolute** (always)" in markdown and "**label** (unprofessional)" in markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "issue", "words"),
+    [
+        ("You never prepare for our sessions.", "absolute", ["never"]),
+        ("You interrupt every single time.", "absolute", ["every single time"]),
+        ("Honestly, you were lazy and careless with the report.", "label", ["lazy", "careless"]),
+        ("You have a bad attitude in meetings.", "vague", ["bad attitude"]),
+        ("People are saying you are hard to work with.", "vague", ["people are saying"]),
+        ("The launch slipped and it was your fault.", "blame", ["your fault"]),
+        ("You made me look bad in front of the client.", "blame", ["you made me"]),
+        ("Obviously you knew the deadline.", "sarcasm", ["obviously"]),
+        ("Great, late again?!", "sarcasm", ["?!"]),
+        ("Thanks a lot for the heads-up.", "sarcasm", ["thanks a lot"]),
+    ],
+)
+def test_tone_check_names_the_offending_words(text, issue, words):
+    warnings = {w.issue: w for w in check_tone(text)}
+    assert issue in warnings
+    assert warnings[issue].words == words
+    assert warnings[issue].suggestion
+
+
+def test_tone_check_flags_behaviour_with_nothing_observable():
+    warnings = check_tone("In the review, rude.", behavior="rude")
+    assert [(w.issue, w.words) for w in warnings] == [("label", ["rude"]), ("vague", ["rude"])]
+
+
+def test_tone_check_flags_excessive_length():
+    warnings = check_tone(" ".join(["In the review you spoke over the client."] * 12))
+    assert [(w.issue, w.words) for w in warnings] == [("length", ["96 words"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Tuesday's review, you presented the budget before the options, and the directors "
+        "asked for the options twice. We never heard the recommendation.",
+        "When you shared the agenda two days early, everyone came prepared.",
+    ],
+)
+def test_tone_check_passes_clean_feedback(text):
+    assert check_tone(text, behavior="you presented the budget before the options") == []
+
+
+# Messages and agreements
+
+
+@pytest.mark.parametrize(
+    ("kind", "to", "must"),
+    [
+        ("reengage", "mentor", "Would a shorter 30-minute call"),
+        ("reengage", "mentee", "Are you still keen to continue"),
+        ("thank-you", "mentor", "What helped most was"),
+        ("thank-you", "mentee", "I've seen real growth"),
+        ("ask-mentor", "mentor", "no worries at all"),
+        ("reschedule", "mentee", "Could we meet at"),
+    ],
+)
+def test_messages_are_short_warm_and_use_placeholders(coach, kind, to, must):
+    draft = draft_message(coach, MessageRequest(kind=kind, to=to))
+    assert must in draft.text
+    assert draft.text.startswith("Hi {name},") and draft.text.endswith("{your name}")
+    assert len(draft.text.split()) < 120
+    assert all(part.citations for part in draft.parts if part.label != "Sign-off")
+    assert_grounded(draft)
+
+
+def test_a_message_uses_what_the_person_gave(coach):
+    request = MessageRequest(
+        kind="reengage",
+        name="Sam",
+        sender="Alex",
+        about="my move into product",
+        detail="I've had a heavy quarter myself",
+        times=["Tuesday 12:00", "Thursday 16:00"],
+    )
+    draft = draft_message(coach, request)
+    assert draft.text.startswith("Hi Sam,") and draft.text.endswith("Alex")
+    assert "I've had a heavy quarter myself." in draft.text
+    assert "our sessions on my move into product" in draft.text
+    assert "Tuesday 12:00 or Thursday 16:00" in draft.text
+    assert "{" not in draft.text
+
+
+def test_ask_mentor_cites_how_to_ask(coach):
+    draft = draft_message(coach, MessageRequest(kind="ask-mentor", about="leading a team"))
+    assert draft.subject == "A short question about leading a team"
+    assert "asking-someone-to-mentor-you" in {c.doc_id for c in draft.citations}
+
+
+def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
+    request = AgreementRequest(
+        mentor="Sam", goals=["Lead the Q3 planning meeting"], cadence="every two weeks"
+    )
+    draft = draft_agreement(coach, request)
+    assert [s.title for s in draft.sections] == [
+        "Goals",
+        "Roles and responsibilities",
+        "Cadence and channels",
+        "Time commitment",
+        "Confidentiality",
+        "Boundaries",
+        "Feedback",
+        "Review date",
+        "No-fault ending",
+    ]
+    clauses = {s.title: " ".join(s.clauses) for s in draft.sections}
+    assert clauses["Goals"] == "Lead the Q3 planning meeting (by {date})"
+    assert "We meet every two weeks for 60 minutes" in clauses["Cadence and channels"]
+    assert (
+        "{review date}" in clauses["Review date"]
+        and "{mentee}" in clauses["Roles and responsibilities"]
+    )
+    assert all(section.citations for section in draft.sections)
+    assert "mentoring-agreement" in {c.doc_id for c in draft.citations}
+    assert_grounded(draft)
+    assert "## No-fault ending" in to_markdown(draft)
+
+
+# Request validation
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "message"),
+    [
+        (AgendaRequest, {"minutes": 200, "goals": ["x"]}, "minutes: input should be less than"),
+        (AgendaRequest, {"minutes": 10, "goals": ["x"]}, "(got 10)"),
+        (AgendaRequest, {"goals": []}, "give at least one goal"),
+        (AgendaRequest, {"goals": ["x"], "session": "kickoff"}, "session: input should be 'first'"),
+        (FeedbackRequest, {"situation": "s", "behavior": "  ", "impact": "i"}, "behavior must not"),
+        (MessageRequest, {"kind": "apology"}, "kind: input should be 'reengage'"),
+    ],
+)
+def test_bad_requests_are_input_errors_that_say_what_is_wrong(model, fields, message):
+    with pytest.raises(InputError, match=re.escape(message)):
+        build_request(model, **fields)

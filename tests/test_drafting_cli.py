@@ -1,0 +1,69 @@
+"""`coach agenda | feedback | message | agreement`: output formats, files and input errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_agenda_as_markdown_json_and_file(built_home, tmp_path):
+    args = ["agenda", "--session", "first", "--minutes", "45", "--goal", "lead a project"]
+    markdown = invoke(*args, "--md", "--home", str(built_home))
+    assert markdown.exit_code == 0, markdown.output
+    assert markdown.output.startswith("# First mentoring session: 45-minute agenda")
+    assert "- Goal: lead a project" in markdown.output and "[^1]: " in markdown.output
+    out = tmp_path / "agenda.json"
+    written = invoke(*args, "--json", "--out", str(out), "--home", str(built_home))
+    assert written.output == f"wrote {out}\n"
+    agenda = json.loads(out.read_text())
+    assert sum(item["minutes"] for item in agenda["items"]) == 45
+    assert agenda["citations"][0]["n"] == 1 and agenda["items"][0]["citations"]
+
+
+def test_feedback_message_and_agreement_print_plain_text(built_home):
+    home = ["--home", str(built_home)]
+    feedback = invoke(
+        "feedback", "--situation", "the Monday standup", "--behaviour", "you never listen",
+        "--impact", "the team stopped sharing", "--kind", "redirecting", "--json", *home,
+    )  # fmt: skip
+    assert feedback.exit_code == 0, feedback.output
+    data = json.loads(feedback.output)
+    assert data["parts"][1]["text"] == "In the Monday standup, you never listen."
+    assert data["tone"][0]["issue"] == "absolute" and data["tone"][0]["words"] == ["never"]
+    message = invoke("message", "thank-you", "--to", "mentee", *home)
+    assert message.exit_code == 0, message.output
+    assert "Hi {name}, thank you for the openness" in message.output
+    assert "\nSources:\n[1] " in message.output and "**" not in message.output
+    agreement = invoke("agreement", "--mentor", "Sam", "--mentee", "Alex", "--months", "6", *home)
+    assert "Mentoring agreement: Sam and Alex" in agreement.output
+    assert "The mentorship runs for 6 months" in agreement.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["agenda", "--goal", "x", "--minutes", "200"], "minutes: input should be less than"),
+        (["agenda", "--goal", "x", "--session", "kickoff"], "session: input should be 'first'"),
+        (
+            ["feedback", "--situation", "s", "--behavior", "", "--impact", "i"],
+            "behavior must not be empty",
+        ),
+        (["message", "apology"], "kind: input should be 'reengage'"),
+        (["agreement", "--months", "0"], "months: input should be greater than"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path, args, message):
+    result = invoke(*args, "--home", str(tmp_path / "unused"))
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "unused").exists()  # rejected before the index is opened

@@ -1,0 +1,120 @@
+"""Drafts through an LLM backend: structured output, checks, and falling back to the composer."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.runnables import RunnableLambda
+
+from assistant.drafting_models import AgendaRequest, FeedbackRequest, MessageBody, MessageRequest
+from assistant.generation.llm import BackendError
+from assistant.tasks.drafting import draft_agenda, draft_feedback, draft_message, writer
+
+REQUEST = MessageRequest(kind="reschedule", name="Sam", times=["Friday 10:00"])
+
+
+class StructuredFake:
+    """Stands in for a remote chat model's structured output, which cannot run here."""
+
+    def __init__(self, reply) -> None:
+        self.reply = reply
+        self.calls: list[tuple[type, list]] = []
+
+    def with_structured_output(self, schema):
+        def answer(messages):
+            self.calls.append((schema, messages))
+            return self.reply(messages)
+
+        return RunnableLambda(answer)
+
+
+@pytest.fixture
+def composed(coach):
+    return draft_message(coach, REQUEST)
+
+
+def use(monkeypatch, reply) -> StructuredFake:
+    fake = StructuredFake(reply)
+    monkeypatch.setattr(writer, "make_chat_model", lambda settings, backend: fake)
+    return fake
+
+
+def test_a_valid_rewrite_is_used_and_its_citations_renumbered(coach, composed, monkeypatch):
+    # The model puts the paragraphs' practice in reverse order: markers are renumbered by use.
+    parts = composed.parts
+    rewrite = MessageBody(subject="Moving our session", parts=parts[-2::-1] + parts[-1:])
+    fake = use(monkeypatch, lambda messages: rewrite)
+    draft = draft_message(coach, REQUEST, backend="openai")
+    assert draft.backend == "openai" and draft.warnings == []
+    assert draft.subject == "Moving our session" and draft.text.startswith("Our sessions matter")
+    assert [c.n for c in draft.citations] == list(range(1, len(draft.citations) + 1))
+    first_used = rewrite.parts[0].citations[0]
+    assert draft.citations[0].chunk_id == composed.citations[first_used - 1].chunk_id
+    schema, messages = fake.calls[0]
+    assert schema is MessageBody
+    assert f"[1] {composed.citations[0].title}" in messages[0][1]
+    assert '"kind":"reschedule"' in messages[1][1] and "Friday 10:00" in messages[1][1]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda body: body.parts[0].basis.append("Invented advice [42]"), "cites [42]"),
+        (lambda body: [p.basis.clear() for p in body.parts], "it cites no passage"),
+        (lambda body: body.parts.pop(1), "it leaves out 'Friday 10:00'"),
+    ],
+)
+def test_an_invalid_rewrite_falls_back_to_the_composer(
+    coach, composed, monkeypatch, change, reason
+):
+    rewrite = MessageBody.model_validate(composed.model_dump())
+    change(rewrite)
+    use(monkeypatch, lambda messages: rewrite)
+    draft = draft_message(coach, REQUEST, backend="openai")
+    assert draft.backend == "composer"
+    assert draft.text == composed.text and draft.citations == composed.citations
+    assert len(draft.warnings) == 1 and "did not validate" in draft.warnings[0]
+    assert reason in draft.warnings[0]
+
+
+def test_no_structured_output_falls_back(coach, monkeypatch):
+    use(monkeypatch, lambda messages: None)
+    draft = draft_message(coach, REQUEST, backend="ollama")
+    assert draft.backend == "composer"
+    assert "returned no structured output" in draft.warnings[0]
+
+
+def test_an_unreachable_backend_is_an_error_not_a_fallback(coach, monkeypatch):
+    def refuse(messages):
+        raise ConnectionError("connection refused")
+
+    use(monkeypatch, refuse)
+    with pytest.raises(BackendError, match="ConnectionError: connection refused"):
+        draft_message(coach, REQUEST, backend="openai")
+
+
+@pytest.mark.slow
+def test_feedback_with_the_real_local_model(coach):
+    request = FeedbackRequest(
+        situation="Friday's client call",
+        behavior="you opened with the three decisions we needed",
+        impact="the client approved all three",
+    )
+    draft = draft_feedback(coach, request, backend="local")
+    assert_valid_or_fell_back(draft)
+    assert draft.parts and draft.citations
+
+
+@pytest.mark.slow
+def test_agenda_with_the_real_local_model(coach):
+    request = AgendaRequest(session="first", minutes=30, goals=["present to senior leaders"])
+    agenda = draft_agenda(coach, request, backend="local")
+    assert_valid_or_fell_back(agenda)
+    assert sum(item.minutes for item in agenda.items) == 30
+
+
+def assert_valid_or_fell_back(draft) -> None:
+    if draft.backend == "local":
+        assert draft.warnings == [] and draft.citations
+    else:
+        assert draft.backend == "composer"
+        assert "The local model's draft did not validate" in draft.warnings[0]

@@ -1,0 +1,86 @@
+"""Reports: terminal, JSON, Markdown and a self-contained, escaped HTML page with charts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.console import Console
+
+from evals.history import compare_runs
+from evals.report import EvalReport, print_terminal, to_html, to_markdown, write_reports
+from tests.test_eval_history import make_case, make_run
+
+HOSTILE_QUESTION = '<script>alert("q")</script> what | now?'
+HOSTILE_ANSWER = "<img src=x onerror=alert(1)> Try this."
+
+
+@pytest.fixture(scope="module")
+def report() -> EvalReport:
+    hostile = make_case(
+        "hostile",
+        0.0,
+        hit=0.0,
+        question=HOSTILE_QUESTION,
+        answer=HOSTILE_ANSWER,
+        topic="<b>topic</b>",
+        key_points_missing=["<i>point</i>"],
+        unsupported=["<u>claim</u>"],
+        sources=["[1] <Title> (doc)"],
+    )
+    baseline = make_run([make_case("a", 1.0), make_case("hostile", 1.0)], minutes=-5)
+    dense = make_run([make_case("a", 1.0, latency=80.0), hostile], retrieval="dense")
+    hybrid = make_run([make_case("a", 0.25, latency=120.0), make_case("hostile", 1.0)])
+    return EvalReport(runs=[dense, hybrid], comparisons=[compare_runs(hybrid, baseline)])
+
+
+def test_html_is_self_contained_with_inline_svg_charts(report):
+    page = to_html(report)
+    assert page.count("<svg") == 4  # coverage by topic, hit@k by topic, coverage bands, latency
+    assert "<script" not in page and "<link" not in page and "@import" not in page
+    assert all(ref.startswith("#") for ref in re.findall(r'(?:href|src)="([^"]*)"', page))
+    assert set(re.findall(r"https?://[^\"' <]+", page)) <= {
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+    }
+    assert "composer/dense" in page and "composer/hybrid" in page
+
+
+def test_html_escapes_every_user_string(report):
+    page = to_html(report)
+    for raw in ("<img", "<b>topic", "<i>point", "<u>claim", "<Title>", 'alert("q")'):
+        assert raw not in page
+    assert "&lt;script&gt;alert(&quot;q&quot;)&lt;/script&gt; what | now?" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; Try this." in page
+    assert "&lt;i&gt;point&lt;/i&gt;" in page and "&lt;u&gt;claim&lt;/u&gt;" in page
+
+
+def test_markdown_has_the_tables_and_failing_cases(report):
+    text = to_markdown(report)
+    assert "| metric | composer/dense | composer/hybrid |" in text
+    assert "| hit@k | 0.500 | 1.000 |" in text
+    assert "| key-point coverage | 0.500 | 0.625 |" in text
+    assert "| &lt;b&gt;topic&lt;/b&gt; | 1 |" in text
+    assert "| composer/dense hit@k |" in text  # multi-line headers flattened
+    assert "## Failing cases — composer/dense (1)" in text
+    assert '**Question:** &lt;script&gt;alert("q")&lt;/script&gt; what | now?' in text
+    assert "**Missing key points:**\n- &lt;i&gt;point&lt;/i&gt;" in text
+    assert "> &lt;img src=x onerror=alert(1)&gt; Try this." in text
+    assert "<" not in text  # no raw HTML from user strings
+    assert "| case a | passed | fails |  | REGRESSION |" in text
+
+
+def test_terminal_tables_flag_regressions(report):
+    console = Console(record=True, width=250)
+    print_terminal(report, console)
+    text = console.export_text()
+    assert "key-point coverage" in text and "latency p95 (ms)" in text
+    assert "REGRESSION" in text
+    assert "composer/dense: 1 failing cases" in text
+    assert "hostile: no relevant document retrieved; key-point coverage 0.00" in text
+
+
+def test_write_reports_json_round_trips(report, tmp_path):
+    paths = write_reports(report, tmp_path / "out")
+    assert [p.name for p in paths] == ["report.html", "report.md", "report.json"]
+    assert EvalReport.model_validate_json(paths[2].read_text()) == report

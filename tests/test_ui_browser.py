@@ -1,0 +1,368 @@
+"""The Gradio app in a real browser: Playwright driving Debian's chromium against a live server.
+
+One app serves the whole module, over a private copy of the built index (uploads change it).
+Every test runs in a fresh page that may only reach 127.0.0.1; after each test a screenshot goes to
+test-artifacts/, and the test fails if the page tried to reach another host or ran injected script.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import REPO
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>'
+ANSWER_WAIT_MS = 60_000
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(300),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),
+]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    home: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app on a free localhost port, over a copy of the built index."""
+    from assistant.coach import Coach
+    from ui.app import launch
+
+    home = tmp_path_factory.mktemp("ui") / "home"
+    shutil.copytree(built_home, home)
+    demo = launch(Coach.open(home=home), port=_free_port(), block=False)
+    yield RunningApp(url=demo.local_url, home=home)
+    demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, app: RunningApp, request: pytest.FixtureRequest, viewport: dict):
+    """A page on the app that may only reach 127.0.0.1; checked and photographed afterwards."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    outside: list[str] = []
+
+    def only_local(route) -> None:
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.goto(app.url)
+    expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
+
+    def finish() -> None:
+        snap(page, request.node.name)
+        pwned = page.evaluate("window.__pwned")
+        context.close()
+        assert pwned is None, "injected script ran in the page"
+        assert not outside, f"the page tried to reach other hosts: {outside}"
+
+    request.addfinalizer(finish)
+    return page
+
+
+@pytest.fixture
+def page(browser, app: RunningApp, request: pytest.FixtureRequest):
+    return _open(browser, app, request, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser, app: RunningApp, request: pytest.FixtureRequest):
+    return _open(browser, app, request, PHONE)
+
+
+def ask(page, question: str, answers_before: int = 0) -> None:
+    """Ask in the Coach tab and wait until the answer (with its sources) has been rendered."""
+    page.get_by_label("Your question").fill(question)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(page.get_by_test_id("bot")).to_have_count(answers_before + 1, timeout=ANSWER_WAIT_MS)
+    expect(page.get_by_text("Source snippets")).to_have_count(
+        answers_before + 1, timeout=ANSWER_WAIT_MS
+    )
+
+
+def snap(page, name: str) -> None:
+    """Save a screenshot of the whole page as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_cited_answer_follow_up_resume_and_export(page) -> None:
+    ask(page, "My mentor keeps cancelling our meetings. What should I do?")
+    first = page.get_by_test_id("bot").first
+    expect(first).to_contain_text("[1]")
+    expect(first).to_contain_text("Sources")
+    snippets = first.locator("details")
+    expect(snippets.locator("blockquote").first).to_be_hidden()
+    snippets.locator("summary").click()
+    expect(snippets.locator("blockquote").first).to_be_visible()
+    snap(page, "chat-snippets-1280")
+
+    ask(page, "And what if it keeps happening after we talk?", answers_before=1)
+    expect(page.get_by_test_id("user")).to_have_count(2)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download conversation (.md)").click()
+    exported = Path(download.value.path()).read_text()
+    assert download.value.suggested_filename.endswith(".md")
+    assert "My mentor keeps cancelling our meetings" in exported
+    assert "what if it keeps happening" in exported
+    assert "Sources:" in exported
+
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.get_by_test_id("bot")).to_have_count(0)
+    page.get_by_label("Past conversations").click()
+    page.get_by_role("option", name="My mentor keeps cancelling our meetings").first.click()
+    page.get_by_role("button", name="Resume conversation").click()
+    expect(page.get_by_test_id("bot")).to_have_count(2)
+    expect(page.get_by_test_id("user").first).to_contain_text("My mentor keeps cancelling")
+
+
+def test_thumbs_rating_and_comment_are_saved(page, app: RunningApp) -> None:
+    from assistant.ratings import RatingStore
+
+    page.get_by_role("radio", name="Mentor", exact=True).check()
+    ask(page, "How do I give feedback to my mentee that is honest but kind?")
+    page.get_by_label("Comment on the last answer (optional)").fill("Useful, but <b>long</b>")
+    page.get_by_role("button", name="Not helpful").click()
+    expect(page.get_by_text("your rating was saved")).to_be_visible(timeout=15_000)
+
+    saved = RatingStore(app.home / "ratings.sqlite3").all()[-1]
+    assert (saved.rating, saved.comment, saved.role) == (
+        "down",
+        "Useful, but <b>long</b>",
+        "mentor",
+    )
+    assert saved.question.startswith("How do I give feedback")
+    assert saved.sources
+
+    page.get_by_text("For trainers").click()
+    csv_button = page.get_by_role("button", name="Download all ratings (.csv)")
+    expect(csv_button).to_be_enabled()
+    with page.expect_download() as download:
+        csv_button.click()
+    assert "Useful, but <b>long</b>" in Path(download.value.path()).read_text()
+
+
+def test_uploaded_document_is_cited_and_its_html_shows_as_text(
+    page, tmp_path: Path, app: RunningApp
+) -> None:
+    document = tmp_path / "pilot-checkride-nerves.md"
+    document.write_text(
+        "# Coaching a pilot through checkride nerves\n\n"
+        "## Before the checkride\n\n"
+        f"Rehearse the checkride with the mentee in a simulator {PAYLOAD} twice in the week "
+        "before the checkride, so the checkride feels familiar. Agree one calming routine for "
+        "checkride morning: a short walk, a checklist, and breathing in for four counts.\n"
+    )
+    page.get_by_role("tab", name="Knowledge").click()
+    knowledge = page.get_by_role("tabpanel")
+    page.locator("#documents-file input[type=file]").set_input_files(document)
+    page.get_by_role("button", name="Add to knowledge base").click()
+    expect(knowledge.get_by_text("Added 1")).to_be_visible(timeout=ANSWER_WAIT_MS)
+    expect(
+        knowledge.get_by_role("gridcell", name="pilot-checkride-nerves", exact=True)
+    ).to_be_visible()
+
+    page.get_by_role("tab", name="Coach").click()
+    ask(page, "How should I help my mentee prepare for a checkride?")
+    answer = page.get_by_test_id("bot").first
+    expect(answer).to_contain_text("Coaching a pilot through checkride nerves")
+    answer.locator("summary").click()
+    snippet = answer.locator("blockquote").filter(has_text="checkride").first
+    expect(snippet).to_contain_text('onerror="window.__pwned=1"')
+    assert page.locator('img[src="x"]').count() == 0
+    snap(page, "uploaded-document-cited-1280")
+    snippet.screenshot(path=ARTIFACTS / "uploaded-document-snippet.png")
+
+    page.get_by_role("tab", name="Knowledge").click()
+    page.get_by_label("Document to remove").click()
+    page.get_by_role("option", name="Coaching a pilot through checkride nerves").click()
+    page.get_by_role("button", name="Remove document").click()
+    expect(knowledge.get_by_text("Removed")).to_be_visible(timeout=30_000)
+    expect(
+        knowledge.get_by_role("gridcell", name="pilot-checkride-nerves", exact=True)
+    ).to_have_count(0)
+
+
+def test_html_in_a_question_shows_as_text_and_runs_nothing(page) -> None:
+    ask(page, f"How do I set boundaries with my mentor? {PAYLOAD}")
+    question = page.get_by_test_id("user").first
+    expect(question).to_contain_text('<img src=x onerror="window.__pwned=1">')
+    expect(question).to_contain_text("<script>window.__pwned=1</script>")
+    assert page.locator('img[src="x"]').count() == 0
+
+
+def test_errors_are_readable_messages(page) -> None:
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(
+        page.get_by_test_id("toast-body").filter(has_text="The question is empty.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Resume conversation").click()
+    expect(page.get_by_text("No conversation selected.")).to_be_visible()
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_phone_width_layout(phone_page) -> None:
+    ask(phone_page, "How do I ask someone senior to be my mentor?")
+    phone_page.get_by_text("Source snippets").click()
+    snap(phone_page, "chat-phone")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways ({width}px)"
+    for name in ("Ask", "New conversation", "Helpful"):
+        box = phone_page.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_gradio_client_ask_endpoint(app: RunningApp) -> None:
+    from gradio_client import Client
+
+    client = Client(app.url, verbose=False)
+    answer = client.predict("How do I choose a mentor?", "mentee", "", api_name="/ask")
+    assert answer["mode"] == "answer"
+    assert "[1]" in answer["text"]
+    assert answer["citations"][0]["n"] == 1
+    with pytest.raises(Exception, match="The question is empty"):
+        client.predict("  ", "mentee", "", api_name="/ask")
+
+
+def test_agenda_is_drafted_with_citations_and_downloads(page) -> None:
+    page.get_by_role("tab", name="Agenda").click()
+    page.get_by_label("Goals (one per line, up to 5)").fill(
+        f"Build the evidence for a promotion case {PAYLOAD}\nPresent with more confidence"
+    )
+    page.get_by_label("Current challenges (optional, one per line)").fill("little time")
+    page.get_by_role("button", name="Draft agenda").click()
+    agenda = page.locator("#agenda")
+    expect(agenda.get_by_text("Source snippets")).to_be_visible(timeout=ANSWER_WAIT_MS)
+    expect(agenda).to_contain_text("60-minute agenda")
+    expect(agenda).to_contain_text("[1]")
+    expect(agenda).to_contain_text("Build the evidence for a promotion case <img src=x onerror=")
+    snap(page, "agenda-1280")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download agenda (.md)").click()
+    text = Path(download.value.path()).read_text()
+    assert text.startswith("# ") and "[^1]:" in text and "Present with more confidence" in text
+
+
+def test_feedback_with_tone_warnings_message_and_agreement(page) -> None:
+    page.get_by_role("tab", name="Feedback & messages").click()
+    page.get_by_label("Situation: when and where").fill("In Monday's standup")
+    page.get_by_label("Behaviour: what they did or said").fill(
+        "you were lazy and always interrupted Sam"
+    )
+    page.get_by_label("Impact: what it led to").fill("Sam stopped sharing ideas")
+    page.get_by_role("radio", name="Redirecting").check()
+    page.get_by_role("button", name="Draft feedback").click()
+    expect(page.get_by_text("consider rewording")).to_be_visible(timeout=ANSWER_WAIT_MS)
+    expect(page.get_by_label("Feedback to give")).to_have_value(re.compile("Sam stopped sharing"))
+    snap(page, "feedback-1280")
+
+    page.get_by_role("tab", name="Message", exact=True).click()
+    page.get_by_label("Their name (optional)").fill("Priya")
+    page.get_by_role("button", name="Draft message").click()
+    expect(page.get_by_label("Message to send")).to_have_value(
+        re.compile("Priya"), timeout=ANSWER_WAIT_MS
+    )
+
+    page.get_by_role("tab", name="Agreement").click()
+    page.get_by_label("Mentor's name").fill("Alex")
+    page.get_by_label("Mentee's name").fill("Sam")
+    page.get_by_role("button", name="Draft agreement").click()
+    expect(page.get_by_text("Mentoring agreement: Alex and Sam")).to_be_visible(
+        timeout=ANSWER_WAIT_MS
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download agreement (.md)").click()
+    assert "Confidentiality" in Path(download.value.path()).read_text()
+
+
+SMALL_DATASET = """\
+- id: stalled-01
+  question: "my mentor keeps cancelling our meetings, what do i do"
+  role: mentee
+  topic: common-challenges
+  relevant: [stalled-mentorship]
+  key_points:
+    - ['cancel\\w*']
+- id: goals-01
+  question: "how do i turn 'get better at leadership' into an actual goal"
+  role: mentee
+  topic: goals
+  relevant: [smart-goals]
+  key_points:
+    - ['specific', 'measurable']
+"""
+
+
+def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) -> None:
+    dataset = tmp_path / "tiny.yaml"
+    dataset.write_text(SMALL_DATASET)
+    page.get_by_role("tab", name="Evaluate").click()
+    panel = page.get_by_role("tabpanel")
+    page.locator("#dataset-file input[type=file]").set_input_files(dataset)
+    for run in range(2):
+        page.get_by_role("button", name="Run evaluation").click()
+        expect(panel.get_by_text("on 2 cases")).to_be_visible(timeout=ANSWER_WAIT_MS)
+        if run == 0:
+            expect(panel.get_by_role("gridcell", name="hit@k", exact=True)).to_be_visible()
+            expect(panel.locator(".eval-chart svg").first).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"Compared with \S+: .*egressions"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download full report (.html)").click()
+    assert "Mentor Coach evaluation" in Path(download.value.path()).read_text()
+
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "question,answer\n"
+        '"my mentor keeps cancelling, what do i do","Ask directly what changed, and offer '
+        'shorter meetings. <script>window.__pwned=1</script>"\n'
+    )
+    page.locator("#answers-file input[type=file]").set_input_files(answers)
+    page.get_by_role("button", name="Grade answers").click()
+    expect(panel.get_by_text("Graded 1 answer")).to_be_visible(timeout=ANSWER_WAIT_MS)

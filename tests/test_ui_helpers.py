@@ -1,0 +1,125 @@
+"""UI pieces without a browser: escaping, citations, readable errors, downloads, launch."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from assistant.errors import InputError
+from assistant.models import Answer, Citation, Turn
+from ui.chat import render_answer, render_turns
+from ui.common import Downloads, citations_markdown, draft_markdown, esc, lines, readable_errors
+
+PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>x()</script>'
+
+
+def _citation(n: int = 1, snippet: str = "Ask what changed.") -> Citation:
+    return Citation(
+        n=n, doc_id="stalled", title="Stalled <b>", section="Restart", source="s", snippet=snippet
+    )
+
+
+def test_esc_turns_html_into_text_but_keeps_markdown() -> None:
+    assert esc(f"**bold** & {PAYLOAD}") == (
+        '**bold** &amp; &lt;img src=x onerror="window.__pwned=1">&lt;script>x()&lt;/script>'
+    )
+
+
+def test_citations_are_numbered_with_an_expandable_snippet_panel() -> None:
+    text = citations_markdown([_citation(1), _citation(2, f"Snippet {PAYLOAD}")])
+    assert "1. Stalled &lt;b> > Restart" in text
+    assert "<details><summary>Source snippets (2)</summary>" in text
+    assert "**[2]** Stalled &lt;b> > Restart (stalled)" in text
+    assert "<img" not in text and "<script" not in text
+    assert citations_markdown([]) == ""
+
+
+def test_answers_and_turns_render_escaped_with_warnings_and_sources() -> None:
+    answer = Answer(
+        question=PAYLOAD,
+        text=f"Do this. [1] {PAYLOAD}",
+        citations=[_citation()],
+        warnings=["Check <this>."],
+    )
+    rendered = render_answer(answer)
+    assert rendered.startswith("Do this. [1] &lt;img")
+    assert "**Note:** Check &lt;this>." in rendered
+    assert "Source snippets (1)" in rendered
+    turns = [
+        Turn(speaker="user", content=PAYLOAD, created_at="2025-01-01T00:00:00"),
+        Turn(
+            speaker="assistant",
+            content=answer.text,
+            created_at="2025-01-01T00:00:00",
+            answer=answer,
+        ),
+    ]
+    messages = render_turns(turns)
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert messages[0]["content"] == esc(PAYLOAD)
+    assert messages[1]["content"] == rendered
+
+
+def test_readable_errors_warn_and_change_nothing() -> None:
+    @readable_errors
+    def fails() -> str:
+        raise InputError("The question is empty.", "Type something.")
+
+    with pytest.warns(UserWarning, match="The question is empty. Type something."):
+        assert fails() == gr.skip()
+
+
+def test_readable_errors_in_generators_keep_what_was_yielded() -> None:
+    @readable_errors
+    def streams():
+        yield "first"
+        raise RuntimeError("boom <b>")
+
+    with pytest.warns(UserWarning, match=r"Something went wrong \(RuntimeError: boom &lt;b>\)"):
+        assert list(streams()) == ["first", gr.skip()]
+
+
+def test_downloads_get_safe_file_names_in_a_private_folder() -> None:
+    downloads = Downloads()
+    path = Path(downloads.write("../../etc/con versation?.md", "# hi\n"))
+    assert path.parent == downloads.folder
+    assert path.name == "etc-con-versation-.md"
+    assert path.read_text(encoding="utf-8") == "# hi\n"
+    del downloads
+    assert not path.exists(), "the folder goes when the app that wrote it does"
+
+
+def test_drafts_show_footnotes_as_numbered_sources_and_html_as_text() -> None:
+    markdown = (
+        "# Agenda for <b>Sam</b>\n\n> Quoted line [^1]\n\n- Ask first. [^2]\n\n"
+        "[^1]: Stalled > Restart (stalled)\n[^2]: Stalled > Restart (stalled)\n"
+    )
+    shown = draft_markdown(markdown, [_citation(1), _citation(2)])
+    assert shown.startswith("# Agenda for &lt;b>Sam&lt;/b>\n\n> Quoted line [1]")
+    assert "- Ask first. [2]" in shown
+    assert "[^" not in shown
+    assert "Source snippets (2)" in shown
+
+
+def test_lines_keeps_one_item_per_non_empty_line() -> None:
+    assert lines("  first \n\n second\n") == ["first", "second"]
+    assert lines(None) == []
+
+
+def test_a_busy_port_is_a_readable_error(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from assistant.config import Settings
+    from assistant.errors import CoachError
+    from ui.app import launch
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        coach = SimpleNamespace(settings=Settings(home=tmp_path))
+        with pytest.raises(CoachError, match=f"Cannot start the app on 127.0.0.1:{port}"):
+            launch(coach, port=port, block=False)  # type: ignore[arg-type]
