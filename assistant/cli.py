@@ -249,6 +249,19 @@ def print_answer(answer: Any, streamed: bool = False) -> None:
         console.print(f"Warning: {warning}", style="yellow", markup=False)
 
 
+def stream_answer(pieces: Iterator[Any]) -> Any:
+    """Echo streamed text as it comes, then the sources; returns the final Answer."""
+    answer = None
+    for piece in pieces:
+        if isinstance(piece, str):
+            typer.echo(piece, nl=False)
+        else:
+            answer = piece
+    typer.echo("")
+    print_answer(answer, streamed=True)
+    return answer
+
+
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
@@ -271,14 +284,7 @@ def ask(
         if as_json:
             print_json(coach.ask(question, role, session, backend, retrieval))  # type: ignore[arg-type]
             return
-        answer = None
-        for piece in coach.stream(question, role, session, backend, retrieval):  # type: ignore[arg-type]
-            if isinstance(piece, str):
-                typer.echo(piece, nl=False)
-            else:
-                answer = piece
-        typer.echo("")
-        print_answer(answer, streamed=True)
+        stream_answer(coach.stream(question, role, session, backend, retrieval))  # type: ignore[arg-type]
 
 
 CHAT_HELP = "Commands: /new  /sources  /export FILE  /quit"
@@ -327,13 +333,7 @@ def chat(
                 console.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
             else:
                 try:
-                    for piece in coach.stream(line, role, session_id, backend):  # type: ignore[arg-type]
-                        if isinstance(piece, str):
-                            typer.echo(piece, nl=False)
-                        else:
-                            last = piece
-                    typer.echo("")
-                    print_answer(last, streamed=True)
+                    last = stream_answer(coach.stream(line, role, session_id, backend))  # type: ignore[arg-type]
                 except CoachError as exc:
                     console.print(f"Error: {exc}", style="red", markup=False)
 

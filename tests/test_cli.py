@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from tests.servers import free_port
 
 runner = CliRunner()
 
@@ -76,12 +77,7 @@ def test_unknown_option_is_a_usage_error():
 
 
 def test_unreachable_chroma_server_names_the_setting(tmp_path, monkeypatch):
-    import socket
-
-    with socket.socket() as probe:  # a free local port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("COACH_CHROMA_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("COACH_CHROMA_URL", f"http://127.0.0.1:{free_port()}")
     result = invoke("list", "--home", str(tmp_path))
     assert result.exit_code == 1
     assert "COACH_CHROMA_URL" in result.output and "chroma run" in result.output

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from langchain_core.language_models import FakeListChatModel
@@ -16,6 +14,7 @@ from assistant.generation.citations import validate_citations
 from assistant.generation.llm import BackendError, packaged_local_model
 from assistant.generation.prompts import answer_prompt, number_passages
 from assistant.models import RetrievedChunk
+from tests.servers import free_port, wait_for_port
 
 QUESTION = "How do I prepare for my first mentoring session?"
 
@@ -25,12 +24,6 @@ def chunk(n: int) -> RetrievedChunk:
         id=f"c{n}", text=f"Passage {n} text.", doc_id=f"doc-{n}", title=f"Doc {n}",
         section="Sec", source=f"/k/doc-{n}.md", score=1.0,
     )  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_prompt_numbers_passages_and_carries_role_and_history():
@@ -113,16 +106,7 @@ def llama_server():
          "--model_alias", "smollm2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
     )  # fmt: skip
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("llama_cpp.server did not start")
+    wait_for_port(port, process, 90, "llama_cpp.server")
     yield f"http://127.0.0.1:{port}/v1"
     process.terminate()
     process.wait(timeout=30)
