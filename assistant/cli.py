@@ -368,6 +368,22 @@ def sessions(
                 )
 
 
+@app.command()
+def ui(
+    host: Annotated[
+        str, typer.Option(help="Address to serve on; 127.0.0.1 keeps the app on this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 7860,
+    home: HomeOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Open the web app: chat, agendas, feedback, knowledge and evaluations (Ctrl+C stops it)."""
+    with user_errors(debug):
+        from ui.app import launch
+
+        launch(open_coach(home), host=host, port=port)
+
+
 _mount_subcommands()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from assistant.models import (
     SessionInfo,
     Turn,
 )
+from assistant.ratings import Rating, RatingStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.sessions import SessionStore
@@ -38,6 +41,7 @@ class Coach:
         )
         self.router = SafetyRouter(self.embeddings)
         self.sessions = SessionStore(settings.home / "sessions.sqlite3")
+        self.ratings = RatingStore(settings.home / "ratings.sqlite3")
 
     @classmethod
     def open(
@@ -60,10 +64,31 @@ class Coach:
         return Answerer(self.settings, self.retriever, self.index.sentences, self.router)
 
     def ingest(
-        self, paths: list[str | Path], progress: ProgressCallback | None = None
+        self,
+        paths: list[str | Path],
+        progress: ProgressCallback | None = None,
+        keep_copy: bool = False,
     ) -> IngestReport:
-        """Add or update the user's own documents (files or folders)."""
-        return self.index.ingest([Path(p).expanduser() for p in paths], progress=progress)
+        """Add or update the user's own documents (files or folders).
+
+        With ``keep_copy`` (uploads from temporary folders), files are first copied into
+        ``COACH_HOME/documents`` so that 'reindex' can read them again later.
+        """
+        files = [Path(p).expanduser() for p in paths]
+        if keep_copy:
+            files = [self._keep(path) for path in files]
+        return self.index.ingest(files, progress=progress)
+
+    def _keep(self, path: Path) -> Path:
+        if not path.is_file():
+            return path  # ingest reports it
+        kept = self.settings.home / "documents" / path.name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        if kept.exists() and kept.read_bytes() != path.read_bytes():
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()[:6]
+            kept = kept.with_name(f"{path.stem}-{digest}{path.suffix}")
+        shutil.copyfile(path, kept)
+        return kept
 
     def documents(self) -> list[DocumentInfo]:
         """Every indexed document, built-in knowledge first."""
@@ -164,3 +189,11 @@ class Coach:
 
     def delete_session(self, session_id: str) -> None:
         self.sessions.delete(session_id)
+
+    def rate(self, answer: Answer, rating: str, comment: str = "") -> Rating:
+        """Record a thumbs up ("up") or down ("down") for an answer, with an optional comment."""
+        return self.ratings.add(answer, rating, comment)
+
+    def ratings_csv(self) -> str:
+        """Every rating as CSV, oldest first, for trainers."""
+        return self.ratings.to_csv()

@@ -207,3 +207,15 @@ def test_changed_file_that_became_invalid_keeps_its_old_chunks(small_coach, tmp_
     assert "is empty" in report.failed[0].error
     assert small_coach.index.find("pairing-notes").chunk_ids == ids
     assert small_coach.index.vectors.existing_ids(ids) == set(ids)
+
+
+def test_uploads_are_kept_in_home_so_reindex_can_read_them(small_coach, tmp_path):
+    upload = tmp_path / "upload" / "club.txt"
+    upload.parent.mkdir()
+    upload.write_text("The rowing club mentoring circle meets at dawn on the river.")
+    report = small_coach.ingest([upload], keep_copy=True)
+    kept = small_coach.settings.home / "documents" / "club.txt"
+    assert report.added == ["club"] and kept.read_text() == upload.read_text()
+    upload.unlink()  # the temporary upload is gone
+    again = small_coach.reindex()
+    assert not again.failed and "club" in {d.doc_id for d in small_coach.documents()}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import REPO
+from tests.servers import free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -51,12 +51,6 @@ class RunningApp:
     home: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """The app on a free localhost port, over a copy of the built index."""
@@ -65,7 +59,7 @@ def app(built_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
     home = tmp_path_factory.mktemp("ui") / "home"
     shutil.copytree(built_home, home)
-    demo = launch(Coach.open(home=home), port=_free_port(), block=False)
+    demo = launch(Coach.open(home=home), port=free_port(), block=False)
     yield RunningApp(url=demo.local_url, home=home)
     demo.close()
 
@@ -330,13 +324,13 @@ SMALL_DATASET = """\
   relevant: [stalled-mentorship]
   key_points:
     - ['cancel\\w*']
-- id: goals-01
+- id: always-fails
   question: "how do i turn 'get better at leadership' into an actual goal"
   role: mentee
   topic: goals
   relevant: [smart-goals]
   key_points:
-    - ['specific', 'measurable']
+    - ['a key point no answer makes: xylophone']
 """
 
 
@@ -346,13 +340,21 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     page.get_by_role("tab", name="Evaluate").click()
     panel = page.get_by_role("tabpanel")
     page.locator("#dataset-file input[type=file]").set_input_files(dataset)
-    for run in range(2):
-        page.get_by_role("button", name="Run evaluation").click()
-        expect(panel.get_by_text("on 2 cases")).to_be_visible(timeout=ANSWER_WAIT_MS)
-        if run == 0:
-            expect(panel.get_by_role("gridcell", name="hit@k", exact=True)).to_be_visible()
-            expect(panel.locator(".eval-chart svg").first).to_be_visible()
-    expect(panel.get_by_text(re.compile(r"Compared with \S+: .*egressions"))).to_be_visible()
+    page.get_by_label("Compare with").click()
+    page.get_by_role("option", name="The previous run of this configuration").click()
+    page.get_by_role("button", name="Run evaluation").click()
+    expect(panel.get_by_text("No earlier run of this configuration")).to_be_visible(
+        timeout=ANSWER_WAIT_MS
+    )
+    expect(panel.get_by_text("on 2 cases")).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="hit@k", exact=True)).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="always-fails", exact=True)).to_be_visible()
+    expect(panel.locator(".eval-chart svg").first).to_be_visible()
+
+    page.get_by_role("button", name="Run evaluation").click()
+    expect(panel.get_by_text(re.compile(r"Compared with \S+: .*egressions"))).to_be_visible(
+        timeout=ANSWER_WAIT_MS
+    )
     with page.expect_download() as download:
         page.get_by_role("button", name="Download full report (.html)").click()
     assert "Mentor Coach evaluation" in Path(download.value.path()).read_text()

@@ -55,7 +55,10 @@ def build_app(coach: Coach) -> gr.Blocks:
 def launch(
     coach: Coach, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
 ) -> gr.Blocks:
-    """Serve the app on ``host:port`` (no share link, no analytics); ``block=False`` returns."""
+    """Serve the app on ``host:port`` (no share link, no analytics).
+
+    ``block=True`` serves until Ctrl+C; ``block=False`` returns the running app (for tests).
+    """
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     demo = build_app(coach)
     try:
@@ -63,8 +66,8 @@ def launch(
             server_name=host,
             server_port=port,
             share=False,
-            prevent_thread_lock=not block,
-            quiet=not block,
+            prevent_thread_lock=True,
+            quiet=True,
             max_file_size=int(coach.settings.max_file_mb * 1024 * 1024),
             footer_links=["api", "settings"],
             theme=THEME,
@@ -74,4 +77,7 @@ def launch(
         raise CoachError(
             f"Cannot start the app on {host}:{port} ({exc}).", "Choose another --port."
         ) from exc
+    if block:
+        print(f"Mentor Coach is running at {demo.local_url} (press Ctrl+C to stop).")
+        demo.block_thread()
     return demo

@@ -153,20 +153,33 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         if not chosen:
             raise InputError("No dataset chosen.", "Pick one or upload a .yaml dataset.")
         progress(0, desc="Starting")
-        report = evaluate(
-            coach,
-            chosen,
-            [backend_value],
-            [mode],
-            compare=compare_with or None,
-            progress=lambda done, total, item: progress((done, total), desc=item),
-        )
+
+        def run_with(baseline: str | None) -> EvalReport:
+            return evaluate(
+                coach,
+                chosen,
+                [backend_value],
+                [mode],
+                compare=baseline,
+                progress=lambda done, total, item: progress((done, total), desc=item),
+            )
+
+        note = ""
+        try:
+            report = run_with(compare_with or None)
+        except InputError:
+            # The baseline is looked up before any case runs, so retrying costs nothing; a
+            # problem with the dataset itself raises again.
+            if compare_with != LAST:
+                raise
+            report = run_with(None)
+            note = "\n\nNo earlier run of this configuration and dataset to compare with."
         parts = {s.title: s for s in sections(report)}
         compared = sections(report)[-1] if report.comparisons else None
         path = downloads.write(f"evaluation-{report.runs[0].id}.html", to_html(report))
         return {
             **compare_choices(),
-            summary: summary_markdown(report),
+            summary: summary_markdown(report) + note,
             overall: table(parts.get("Overall")),
             comparison: table(compared),
             by_topic: table(parts.get("By topic")),

@@ -80,6 +80,7 @@ def build(demo: gr.Blocks, coach: Coach) -> None:
             progress=lambda done, total, item: progress(
                 (done, total), desc=f"Indexing {Path(item).name}"
             ),
+            keep_copy=True,
         )
         return {**listing(), status: report_markdown(report), files: None}
 

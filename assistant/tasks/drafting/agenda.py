@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from assistant.coach import Coach
 
 SLOT = 5  # minutes: blocks are multiples of this, when the session is long enough
+BRING = {  # what the person preparing the agenda brings to any session
+    "mentor": "reread your notes from the last meeting and bring anything you promised",
+    "mentee": "before each meeting prepare: progress since last time, current challenges, wins",
+}
 
 
 @dataclass(frozen=True)
@@ -324,11 +328,11 @@ def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = Non
     grounder = Grounder(coach, role=request.role)
     blocks = select_blocks(session, request)
     minutes = allocate(request.minutes, [block.weight for block in blocks])
-    preparing = f"{session.prepare}: what the {request.role} should prepare and bring"
     body = AgendaBody(
         title=f"{session.title}: {request.minutes}-minute agenda",
         items=[draft_item(grounder, b, m, request) for b, m in zip(blocks, minutes, strict=True)],
-        prepare=grounder.advice(grounder.search(preparing), 3),
+        prepare=grounder.advice(grounder.search(session.prepare), 2)
+        + grounder.advice(grounder.search(BRING[request.role]), 2),
         follow_up=grounder.advice(grounder.search(session.follow_up), 3),
     )
     written = write(coach, body, grounder, backend, request, lambda b: agenda_problems(b, request))

@@ -31,7 +31,10 @@ _QUOTED_QUESTION = re.compile(r"[\"“]([^\"”]{8,200}\?)[\"”]")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I'd|I've|I'll|me|my|we|we'll|we've|let's|our|us)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"”')*]*$")
-_ADDRESSED = re.compile(r"^\W*(mentor|mentee|program lead)s?\b\W", re.I)
+_SPEAKS_TO = {  # phrases that show a sentence is written for the other party
+    "mentor": re.compile(r"^\W*(mentee|program lead)s?\b\W|\byour mentor\b", re.I),
+    "mentee": re.compile(r"^\W*(mentor|program lead)s?\b\W|\byour mentee\b", re.I),
+}
 _TIMING = re.compile(r"\(\d+(?:[-–]\d+)? min")
 _QUOTES = re.compile(r"[\"“”]")
 _LEAD_IN = re.compile(r"^\W*(this week|today)\b", re.I)
@@ -74,7 +77,7 @@ class Grounder:
     """Finds cited best practice for the parts of one draft."""
 
     def __init__(
-        self, coach: Coach, role: str | None = None, k: int = 4, spread: float = 0.1
+        self, coach: Coach, role: str | None = None, k: int = 4, spread: float = 0.15
     ) -> None:
         self.retriever = coach.retriever
         self.sentences = coach.index.sentences
@@ -98,13 +101,11 @@ class Grounder:
 
     def advice(self, found: Found, count: int = 1) -> list[str]:
         """Up to ``count`` best-practice sentences from the passages, each ending in ``[n]``."""
-        return self._pick(found, count, advice)
+        return self._pick_focused(found, count, advice)
 
     def questions(self, found: Found, count: int = 2) -> list[str]:
-        """Up to ``count`` example questions quoted in the passages, each ending in ``[n]``;
-        from the two best passages when they have any, as questions travel badly."""
-        best = Found(found.query, found.chunks[:2], found.vector)
-        return self._pick(best, count, quoted_question) or self._pick(found, count, quoted_question)
+        """Up to ``count`` example questions quoted in the passages, each ending in ``[n]``."""
+        return self._pick_focused(found, count, quoted_question)
 
     def part(self, label: str, text: str, query: str | None) -> DraftPart:
         """A part of a message with the best practice it follows (none when no query)."""
@@ -121,9 +122,15 @@ class Grounder:
         ]
 
     def _for_me(self, text: str) -> bool:
-        """False for advice addressed to the other party ('Mentors, ...' for a mentee)."""
-        addressed = _ADDRESSED.match(text)
-        return not (addressed and self.role and addressed.group(1).lower() != self.role)
+        """False for advice written for the other party ('Mentors, ...' for a mentee)."""
+        other_side = _SPEAKS_TO.get(self.role or "")
+        return not (other_side and other_side.search(text))
+
+    def _pick_focused(self, found: Found, count: int, extract: Extractor) -> list[str]:
+        """Picks from the two best passages when they have any, else from all of them: a
+        sentence out of a weaker passage is more often off the point than missing."""
+        best = Found(found.query, found.chunks[:2], found.vector)
+        return self._pick(best, count, extract) or self._pick(found, count, extract)
 
     def _pick(self, found: Found, count: int, extract: Extractor) -> list[str]:
         by_id = {chunk.id: chunk for chunk in found.chunks}
