@@ -26,9 +26,11 @@ app = typer.Typer(
 
 
 def _mount_subcommands() -> None:
+    from assistant.drafting_cli import register
     from evals.cli import eval_app
 
     app.add_typer(eval_app, name="eval")
+    register(app)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

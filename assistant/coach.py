@@ -9,6 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import RetrievalMode, Settings, enforce_offline
+from assistant.drafting_models import (
+    Agenda,
+    AgendaRequest,
+    AgreementDraft,
+    AgreementRequest,
+    FeedbackDraft,
+    FeedbackRequest,
+    MessageDraft,
+    MessageRequest,
+)
 from assistant.errors import InputError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
@@ -26,6 +36,7 @@ from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.sessions import SessionStore
 from assistant.tasks.ask import Answerer
+from assistant.tasks.drafting import draft_agenda, draft_agreement, draft_feedback, draft_message
 
 
 class Coach:
@@ -197,3 +208,19 @@ class Coach:
     def ratings_csv(self) -> str:
         """Every rating as CSV, oldest first, for trainers."""
         return self.ratings.to_csv()
+
+    def agenda(self, request: AgendaRequest, backend: str | None = None) -> Agenda:
+        """A timed session agenda; every item cites the best practice it came from."""
+        return draft_agenda(self, request, backend)
+
+    def feedback(self, request: FeedbackRequest, backend: str | None = None) -> FeedbackDraft:
+        """Feedback in situation-behaviour-impact form, with a tone check and citations."""
+        return draft_feedback(self, request, backend)
+
+    def message(self, request: MessageRequest, backend: str | None = None) -> MessageDraft:
+        """A short, warm message (re-engage, thank you, ask a mentor, reschedule), cited."""
+        return draft_message(self, request, backend)
+
+    def agreement(self, request: AgreementRequest, backend: str | None = None) -> AgreementDraft:
+        """A mentoring agreement draft; each section cites the practice behind it."""
+        return draft_agreement(self, request, backend)

@@ -123,6 +123,14 @@ def test_feedback_with_the_real_local_model(coach):
     assert draft.parts and draft.citations
 
 
+@pytest.mark.slow
+def test_agenda_with_the_real_local_model(coach):
+    request = AgendaRequest(session="first", minutes=30, goals=["present to senior leaders"])
+    agenda = draft_agenda(coach, request, backend="local")
+    assert_valid_or_fell_back(agenda)
+    assert sum(item.minutes for item in agenda.items) == 30
+
+
 def assert_valid_or_fell_back(draft) -> None:
     if draft.backend == "local":
         assert draft.warnings == [] and draft.citations

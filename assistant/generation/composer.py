@@ -25,7 +25,7 @@ ROLE_PHRASES = {
     "program-lead": "for you as a program lead",
 }
 _ACTION_CUE = re.compile(r"\b(this week|today|tomorrow|before your next|next session)\b", re.I)
-_LEAD_IN = re.compile(r"^\W*(this week|today)\W*[:,.\u2014-]*\s*", re.I)
+LEAD_IN = re.compile(r"^\W*(this week|today)\W*[:,.\u2014-]*\s*", re.I)
 
 
 class Composition(BaseModel):
@@ -112,7 +112,7 @@ class Composer:
         bonus = np.asarray([doc_bonus.get(u.doc_id, 0.0) for u in units])
         quote_only = np.asarray([u.text[:1] in '"“' for u in units])
         # "This week: ..." advice is kept for the next step; bare example quotes lack context.
-        excluded = np.asarray([bool(_LEAD_IN.match(u.text)) for u in units])
+        excluded = np.asarray([bool(LEAD_IN.match(u.text)) for u in units])
         score = vectors @ query_vector + bonus + 0.03 * overlap - 0.1 * quote_only
         return np.where(excluded, -1.0, score)
 
@@ -171,7 +171,7 @@ class Composer:
             lines.append(f"- {text} [{book.cite(passage)}]")
         step = self._next_step(q, doc_order[:2], used)
         if step is not None:
-            action = _LEAD_IN.sub("", step.text)
+            action = LEAD_IN.sub("", step.text)
             action = action[:1].upper() + action[1:]
             chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
             lines += ["", f"**Next step this week:** {action} [{book.cite(chunk)}]"]

@@ -54,7 +54,8 @@ def _llm_messages(history: list[Turn]) -> list[tuple[str, str]]:
     return [("human" if t.speaker == "user" else "ai", t.content) for t in history[-6:]]
 
 
-def _backend_failure(backend: str, exc: Exception) -> BackendError:
+def backend_failure(backend: str, exc: Exception) -> BackendError:
+    """A clear error for a failed LLM call, naming the settings of that backend."""
     setting = {
         "openai": "COACH_OPENAI_BASE_URL / COACH_OPENAI_MODEL / OPENAI_API_KEY",
         "ollama": "COACH_OLLAMA_BASE_URL / COACH_OLLAMA_MODEL",
@@ -185,7 +186,7 @@ class Answerer:
                 {"history": _llm_messages(history), "question": question}
             )
         except Exception as exc:
-            raise _backend_failure(backend, exc) from exc
+            raise backend_failure(backend, exc) from exc
         condensed = str(reply.content).strip()
         return condensed if 3 <= len(condensed) <= 500 else history_query(question, history)
 
@@ -208,7 +209,7 @@ class Answerer:
                     pieces.append(piece)
                     yield piece
         except Exception as exc:
-            raise _backend_failure(backend, exc) from exc
+            raise backend_failure(backend, exc) from exc
         text, citations = validate_citations("".join(pieces), chunks)
         warnings = [] if citations else ["The answer cites no passage: treat it with care."]
         if not text:

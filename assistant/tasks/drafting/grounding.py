@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.drafting_models import DraftPart
 from assistant.generation.citations import CitationBook
-from assistant.generation.composer import Composer, mmr
+from assistant.generation.composer import LEAD_IN, Composer, mmr
 from assistant.index.sentences import Unit
 from assistant.models import Citation, RetrievedChunk
 from assistant.retrieval import RetrievalOptions
@@ -37,7 +37,6 @@ _SPEAKS_TO = {  # phrases that show a sentence is written for the other party
 }
 _TIMING = re.compile(r"\(\d+(?:[-–]\d+)? min")
 _QUOTES = re.compile(r"[\"“”]")
-_LEAD_IN = re.compile(r"^\W*(this week|today)\b", re.I)
 Extractor = Callable[[str], str | None]
 
 
@@ -57,7 +56,7 @@ def advice(text: str) -> str | None:
         and "?" not in own_words
         and not _QUOTES.search(own_words)
         and not _FIRST_PERSON.search(own_words)
-        and not _LEAD_IN.match(text)
+        and not LEAD_IN.match(text)
         and not _TIMING.search(text)
         and 5 <= len(text.split()) <= 50
     )

@@ -17,8 +17,9 @@ from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ValidationError
 
 from assistant.generation.citations import CITATION_MARK
-from assistant.generation.llm import BackendError, make_chat_model
+from assistant.generation.llm import make_chat_model
 from assistant.models import Citation
+from assistant.tasks.ask import backend_failure
 from assistant.tasks.drafting.grounding import Grounder
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ def write(
         if found:
             raise InvalidDraft("; ".join(found))
     except (InvalidDraft, OutputParserException, ValidationError) as exc:
-        reason = " ".join(str(exc).split())[:300]
+        reason = " ".join(str(exc).split())
+        reason = reason if len(reason) <= 160 else reason[:159] + "…"
         warning = (
             f"The {backend} model's draft did not validate ({reason}); "
             "this is the offline composer's draft instead."
@@ -97,10 +99,7 @@ def _rewrite(
     except (OutputParserException, ValidationError):
         raise
     except Exception as exc:
-        raise BackendError(
-            f"The {backend} backend failed while drafting ({type(exc).__name__}: {exc}).",
-            "Check its settings, or use --backend composer.",
-        ) from exc
+        raise backend_failure(backend, exc) from exc
     if not isinstance(reply, type(body)):
         raise InvalidDraft("the model returned no structured output")
     return reply
