@@ -180,7 +180,7 @@ def build_run(config: RunConfig, results: list[CaseResult]) -> EvalRun:
     """An EvalRun with a fresh id and every aggregate computed from ``results``."""
     created = datetime.now(timezone.utc)
     return EvalRun(
-        id=f"{created:%Y%m%d-%H%M%S}-{config.backend}-{config.retrieval}-{secrets.token_hex(2)}",
+        id=f"{created:%Y%m%d-%H%M%S-%f}-{config.backend}-{config.retrieval}-{secrets.token_hex(2)}",
         created_at=created,
         config=config,
         cases=results,
