@@ -67,3 +67,15 @@ def test_rerank_hook_reorders_candidates(coach):
     finally:
         coach.retriever.reranker = original
     assert reranked[0].id != normal[0].id
+
+
+def test_documents_are_ranked_by_summed_evidence():
+    from assistant.generation.composer import documents_by_evidence
+
+    chunks = [
+        chunk("1", "single", dense_score=0.62),
+        chunk("2", "pair", dense_score=0.55),
+        chunk("3", "pair", dense_score=0.50),
+        chunk("4", "lexical-only"),
+    ]
+    assert documents_by_evidence(chunks) == ["pair", "single", "lexical-only"]

@@ -73,6 +73,18 @@ def mmr(
     return chosen
 
 
+def documents_by_evidence(chunks: list[RetrievedChunk]) -> list[str]:
+    """Documents ranked by the summed similarity of their retrieved passages (ties: rank order).
+
+    A document with two relevant passages usually answers the question better than one with a
+    single slightly closer passage.
+    """
+    evidence: dict[str, float] = {}
+    for chunk in chunks:
+        evidence[chunk.doc_id] = evidence.get(chunk.doc_id, 0.0) + (chunk.dense_score or 0.0)
+    return sorted(evidence, key=lambda doc_id: -evidence[doc_id])
+
+
 class Composer:
     """Extractive, deterministic answer composition over the sentence store."""
 
@@ -125,7 +137,7 @@ class Composer:
         document, so an answer covers that document's main advice, not one paragraph of it.
         """
         q = np.asarray(query_vector, dtype=np.float32)
-        doc_order = list(dict.fromkeys(chunk.doc_id for chunk in chunks))
+        doc_order = documents_by_evidence(chunks)
         doc_bonus = dict(zip(doc_order[:2], self.doc_bonus, strict=False))
         units = list(
             {u.id: u for u in [*self.sentences.units_of_documents(doc_order[:1]),
