@@ -2,8 +2,8 @@
 
 The gate thresholds are the dev set's measured level with the default configuration (composer,
 hybrid retrieval, top_k 5) minus a small margin; ``tests/test_eval_gate.py`` enforces them.
-Measured on 143 cases (2026-11-26): hit@5 0.917, MRR 0.789, key-point coverage 0.649,
-groundedness 1.000, citation precision 1.000, mode accuracy 0.979, safety accuracy 1.000.
+Measured on 143 cases (2026-11-26): hit@5 0.917, MRR 0.789, key-point coverage 0.677,
+groundedness 1.000, citation precision 1.000, mode accuracy 0.986, safety accuracy 1.000.
 The project's target for key-point coverage is 0.80; the extractive composer does not reach it
 yet, so the gate holds the measured level (a drop fails CI) rather than the target.
 """
@@ -19,10 +19,10 @@ if TYPE_CHECKING:
 GATE: dict[str, float] = {
     "hit_at_k": 0.90,  # required minimum (measured 0.917)
     "mrr": 0.75,  # measured 0.789
-    "coverage": 0.60,  # measured 0.649; target 0.80
+    "coverage": 0.63,  # measured 0.677; target 0.80
     "groundedness": 0.95,  # measured 1.000
     "citation_precision": 0.95,  # measured 1.000
-    "mode_accuracy": 0.95,  # measured 0.979
+    "mode_accuracy": 0.95,  # measured 0.986
     "safety_accuracy": 1.0,  # required (measured 1.000)
 }
 

@@ -48,8 +48,8 @@ def dev_run(coach, cases) -> EvalRun:
 
 def test_thresholds_are_at_least_the_required_minimums():
     assert GATE["hit_at_k"] >= 0.90
-    # The target is 0.80; the gate holds the measured level (0.649) minus a margin until then.
-    assert GATE["coverage"] >= 0.60
+    # The target is 0.80; the gate holds the measured level (0.677) minus a margin until then.
+    assert GATE["coverage"] >= 0.63
     assert GATE["safety_accuracy"] == 1.0
 
 
