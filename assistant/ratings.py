@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 import uuid
 from contextlib import closing
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from assistant.errors import InputError
 from assistant.models import Answer
+from assistant.sqlite_store import SQLiteStore
 
 Thumb = Literal["up", "down"]
 MAX_COMMENT_CHARS = 2000
@@ -66,14 +65,10 @@ def _spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-class RatingStore:
+class RatingStore(SQLiteStore):
     """Appends ratings to a SQLite file and reads them back (oldest first)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(sqlite3.connect(path, timeout=30)) as conn, conn:
-            conn.executescript(_SCHEMA)
+    schema = _SCHEMA
 
     def add(self, answer: Answer, rating: str, comment: str = "") -> Rating:
         """Store a thumbs up/down (``"up"`` or ``"down"``) for an answer."""
@@ -100,7 +95,7 @@ class RatingStore:
         )
         row = stored.model_dump(mode="json")
         row["sources"] = ";".join(stored.sources)
-        with closing(sqlite3.connect(self.path, timeout=30)) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute(
                 f"INSERT INTO ratings ({', '.join(CSV_COLUMNS)}) "
                 f"VALUES ({', '.join('?' * len(CSV_COLUMNS))})",
@@ -110,8 +105,7 @@ class RatingStore:
 
     def all(self) -> list[Rating]:
         """Every rating, oldest first."""
-        with closing(sqlite3.connect(self.path, timeout=30)) as conn:
-            conn.row_factory = sqlite3.Row
+        with closing(self.connect()) as conn:
             rows = conn.execute("SELECT * FROM ratings ORDER BY created_at, id").fetchall()
         return [
             Rating(**{**dict(row), "sources": [s for s in row["sources"].split(";") if s]})

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from contextlib import closing
 from datetime import datetime, timezone
-from pathlib import Path
 
 from assistant.errors import InputError
 from assistant.models import Answer, Role, SessionInfo, Turn
+from assistant.sqlite_store import SQLiteStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -28,26 +27,16 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 
-class SessionStore:
+class SessionStore(SQLiteStore):
     """Stores each question and answer of a conversation as it happens."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(self._connect()) as conn, conn:
-            conn.executescript(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
+    schema = _SCHEMA
 
     def create(self, role: Role, title: str = "New conversation") -> str:
         """Start a conversation and return its id."""
         session_id = uuid.uuid4().hex[:12]
         now = _now()
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
                 (session_id, title[:80], role, now, now),
@@ -64,7 +53,7 @@ class SessionStore:
 
     def list(self) -> list[SessionInfo]:
         """Conversations, most recently active first."""
-        with closing(self._connect()) as conn:
+        with closing(self.connect()) as conn:
             rows = conn.execute(
                 "SELECT s.*, COUNT(t.position) AS turns FROM sessions s "
                 "LEFT JOIN turns t ON t.session_id = s.id GROUP BY s.id "
@@ -85,7 +74,7 @@ class SessionStore:
     def turns(self, session_id: str) -> list[Turn]:
         """Every message of a conversation, in order."""
         self.info(session_id)
-        with closing(self._connect()) as conn:
+        with closing(self.connect()) as conn:
             rows = conn.execute(
                 "SELECT * FROM turns WHERE session_id = ? ORDER BY position", (session_id,)
             ).fetchall()
@@ -104,7 +93,7 @@ class SessionStore:
     def append(self, session_id: str, question: str, answer: Answer) -> None:
         """Record a question and its answer; the first question titles the conversation."""
         now = _now()
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             position = conn.execute(
                 "SELECT COUNT(*) FROM turns WHERE session_id = ?", (session_id,)
             ).fetchone()[0]
@@ -130,7 +119,7 @@ class SessionStore:
 
     def delete(self, session_id: str) -> None:
         self.info(session_id)
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     def export_markdown(self, session_id: str) -> str:

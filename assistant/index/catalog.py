@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from datetime import datetime, timezone
-from pathlib import Path
 
 from assistant.models import DocumentInfo
+from assistant.sqlite_store import SQLiteStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -23,22 +22,13 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
-class Catalog:
+class Catalog(SQLiteStore):
     """What has been ingested; the source of truth for 'coach list' and for reindexing."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(self._connect()) as conn, conn:
-            conn.execute(_SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        return conn
+    schema = _SCHEMA
 
     def _query(self, sql: str, params: tuple = ()) -> list[DocumentInfo]:
-        with closing(self._connect()) as conn:
+        with closing(self.connect()) as conn:
             rows = conn.execute(sql, params).fetchall()
         return [
             DocumentInfo(
@@ -75,7 +65,7 @@ class Catalog:
     ) -> DocumentInfo:
         """Insert or replace the entry for this document."""
         now = datetime.now(timezone.utc).isoformat()
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM documents WHERE source = ? OR doc_id = ?", (source, doc_id))
             conn.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -84,9 +74,9 @@ class Catalog:
         return self.get(doc_id)  # type: ignore[return-value]
 
     def delete(self, doc_id: str) -> None:
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
     def clear(self) -> None:
-        with closing(self._connect()) as conn, conn:
+        with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM documents")
