@@ -36,7 +36,13 @@ from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.sessions import SessionStore
 from assistant.tasks.ask import Answerer
-from assistant.tasks.drafting import draft_agenda, draft_agreement, draft_feedback, draft_message
+from assistant.tasks.drafting import (
+    build_request,
+    draft_agenda,
+    draft_agreement,
+    draft_feedback,
+    draft_message,
+)
 
 
 class Coach:
@@ -217,8 +223,15 @@ class Coach:
         """Feedback in situation-behaviour-impact form, with a tone check and citations."""
         return draft_feedback(self, request, backend)
 
-    def message(self, request: MessageRequest, backend: str | None = None) -> MessageDraft:
-        """A short, warm message (re-engage, thank you, ask a mentor, reschedule), cited."""
+    def message(
+        self, request: MessageRequest | str, backend: str | None = None, **details: Any
+    ) -> MessageDraft:
+        """A short, warm message (re-engage, thank you, ask a mentor, reschedule), cited.
+
+        Pass a MessageRequest, or its kind and fields: ``coach.message("reengage", to="mentee")``.
+        """
+        if isinstance(request, str):
+            request = build_request(MessageRequest, kind=request, **details)
         return draft_message(self, request, backend)
 
     def agreement(self, request: AgreementRequest, backend: str | None = None) -> AgreementDraft:

@@ -388,3 +388,13 @@ def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
 def test_bad_requests_are_input_errors_that_say_what_is_wrong(model, fields, message):
     with pytest.raises(InputError, match=re.escape(message)):
         build_request(model, **fields)
+
+
+def test_message_accepts_a_kind_and_fields(coach):
+    from assistant.errors import InputError
+
+    draft = coach.message("reschedule", to="mentee", name="Sam", times=["Tuesday 10:00"])
+    assert draft.kind == "reschedule" and "Sam" in draft.text and "Tuesday 10:00" in draft.text
+    assert draft.citations
+    with pytest.raises(InputError, match="kind"):
+        coach.message("serenade")
