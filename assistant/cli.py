@@ -7,11 +7,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 
+from assistant.config import Backend, RetrievalMode
 from assistant.errors import CoachError, InputError
+from assistant.models import Role
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -205,8 +207,7 @@ def search(
 ) -> None:
     """Show the chunks retrieval returns for a query, with scores (for debugging retrieval)."""
     with user_errors(debug):
-        if mode not in ("hybrid", "dense", "bm25"):
-            raise InputError(f"Unknown --mode '{mode}'.", "Use hybrid, dense or bm25.")
+        _check_choice("--mode", mode, RETRIEVAL_MODES)
         if not query.strip():
             raise InputError("The query is empty.", "Type what you are looking for.")
         results = open_coach(home).search(query, k=k, mode=mode, role=role)  # type: ignore[arg-type]
@@ -230,6 +231,11 @@ BackendOpt = Annotated[
     str | None, typer.Option("--backend", "-b", help="composer, openai, ollama or local.")
 ]
 RetrievalOpt = Annotated[str | None, typer.Option("--retrieval", help="hybrid, dense or bm25.")]
+
+
+ROLES = get_args(Role)
+BACKENDS = get_args(Backend)
+RETRIEVAL_MODES = get_args(RetrievalMode)
 
 
 def _check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
@@ -279,9 +285,9 @@ def ask(
 ) -> None:
     """Ask a question; the answer cites the best practice it comes from."""
     with user_errors(debug):
-        _check_choice("role", role, ("mentee", "mentor", "program-lead"))
-        _check_choice("backend", backend, ("composer", "openai", "ollama", "local"))
-        _check_choice("retrieval mode", retrieval, ("hybrid", "dense", "bm25"))
+        _check_choice("role", role, ROLES)
+        _check_choice("backend", backend, BACKENDS)
+        _check_choice("retrieval mode", retrieval, RETRIEVAL_MODES)
         coach = open_coach(home)
         if as_json:
             print_json(coach.ask(question, role, session, backend, retrieval))  # type: ignore[arg-type]
@@ -302,8 +308,8 @@ def chat(
 ) -> None:
     """Talk with the coach in the terminal; follow-up questions keep the conversation."""
     with user_errors(debug):
-        _check_choice("role", role, ("mentee", "mentor", "program-lead"))
-        _check_choice("backend", backend, ("composer", "openai", "ollama", "local"))
+        _check_choice("role", role, ROLES)
+        _check_choice("backend", backend, BACKENDS)
         coach = open_coach(home)
         session_id = session or coach.new_session(role)  # type: ignore[arg-type]
         coach.sessions.info(session_id)

@@ -19,7 +19,6 @@ from assistant.drafting_models import (
     MessageDraft,
     MessageRequest,
 )
-from assistant.errors import InputError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
 from assistant.models import (
@@ -35,7 +34,7 @@ from assistant.ratings import Rating, RatingStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.sessions import SessionStore
-from assistant.tasks.ask import Answerer
+from assistant.tasks.ask import Answerer, check_role
 from assistant.tasks.drafting import (
     build_request,
     draft_agenda,
@@ -138,16 +137,7 @@ class Coach:
 
     def passages(self, chunk_ids: list[str]) -> list[RetrievedChunk]:
         """The stored passages with these ids (e.g. those an answer cites), unscored."""
-        return (
-            [
-                RetrievedChunk(
-                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
-                )
-                for chunk in self.index.vectors.get(chunk_ids)
-            ]
-            if chunk_ids
-            else []
-        )
+        return self.index.vectors.passages(chunk_ids)
 
     def stream(
         self,
@@ -190,9 +180,7 @@ class Coach:
 
     def new_session(self, role: Role = "mentee") -> str:
         """Start a conversation; pass its id to ask()/stream() for follow-ups."""
-        if role not in ("mentee", "mentor", "program-lead"):
-            raise InputError(f"Unknown role '{role}'.", "Use mentee, mentor or program-lead.")
-        return self.sessions.create(role)
+        return self.sessions.create(check_role(role))
 
     def list_sessions(self) -> list[SessionInfo]:
         return self.sessions.list()

@@ -33,6 +33,11 @@ class Chunk(BaseModel):
         """What is embedded and searched: the heading path gives the passage its context."""
         return f"{self.heading_path}\n\n{self.text}"
 
+    def retrieved(self, score: float = 0.0, **scores: float) -> RetrievedChunk:
+        """This chunk as a search result with the given score(s)."""
+        fields = self.model_dump(include=set(RetrievedChunk.model_fields))
+        return RetrievedChunk(**fields, score=score, **scores)
+
 
 class RetrievedChunk(BaseModel):
     """A chunk returned by search, with its relevance score (higher is better)."""

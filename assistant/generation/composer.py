@@ -220,10 +220,7 @@ class Composer:
         """Passages for these chunk ids: retrieved ones as they are, others read from the store."""
         known = {chunk.id: chunk for chunk in retrieved}
         missing = [cid for cid in chunk_ids if cid not in known]
-        for chunk in self.vectors.get(missing) if missing else []:
-            known[chunk.id] = RetrievedChunk(
-                **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
-            )
+        known.update((passage.id, passage) for passage in self.vectors.passages(missing))
         return known
 
     def _next_step(self, q: np.ndarray, doc_ids: list[str], used: set[str]) -> Unit | None:

@@ -90,11 +90,5 @@ class LexicalIndex:
             if score <= 0:
                 continue
             chunk = self._chunks[int(index)]
-            results.append(
-                RetrievedChunk(
-                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)),
-                    score=float(score),
-                    lexical_score=float(score),
-                )
-            )
+            results.append(chunk.retrieved(float(score), lexical_score=float(score)))
         return results

@@ -110,6 +110,10 @@ class VectorStore:
             )
         ]
 
+    def passages(self, ids: list[str]) -> list[RetrievedChunk]:
+        """These chunks as unscored passages (none when ``ids`` is empty)."""
+        return [chunk.retrieved() for chunk in self.get(ids)] if ids else []
+
     def count(self) -> int:
         return self._store._collection.count()
 
@@ -119,13 +123,7 @@ class VectorStore:
         results = []
         for doc, distance in hits:
             chunk = self._to_chunk(doc.id or "", doc.page_content, doc.metadata)
-            results.append(
-                RetrievedChunk(
-                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)),
-                    score=1.0 - distance,
-                    dense_score=1.0 - distance,
-                )
-            )
+            results.append(chunk.retrieved(1.0 - distance, dense_score=1.0 - distance))
         return results
 
     def reset(self) -> None:

@@ -160,13 +160,11 @@ class Answerer:
         if units:
             query = np.asarray(vector)
             best = sorted(units, key=lambda u: -float(u.vector @ query))[:3]
-            chunks = {c.id: c for c in self.retriever.vectors.get([u.chunk_id for u in best])}
+            passages = self.retriever.vectors.passages([u.chunk_id for u in best])
+            by_id = {passage.id: passage for passage in passages}
             lines += ["", "From the guidance on this:"]
             for unit in sorted(best, key=lambda u: (u.chunk_id, u.position)):
-                chunk = chunks[unit.chunk_id]
-                cited = RetrievedChunk(
-                    **chunk.model_dump(include=set(RetrievedChunk.model_fields)), score=0.0
-                )
+                cited = by_id[unit.chunk_id]
                 lines.append(f"- {unit.text} [{book.cite(cited)}]")
                 if cited.id not in {c.id for c in contexts}:
                     contexts.append(cited)
