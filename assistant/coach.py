@@ -53,7 +53,11 @@ class Coach:
         self.embeddings = PackagedEmbeddings()
         self.index = KnowledgeIndex(settings, self.embeddings)
         self.retriever = HybridRetriever(
-            self.embeddings, self.index.vectors, self.index.lexical, reranker
+            self.embeddings,
+            self.index.vectors,
+            self.index.lexical,
+            reranker,
+            questions=self.index.questions,
         )
         self.router = SafetyRouter(self.embeddings)
         self.sessions = SessionStore(settings.home / "sessions.sqlite3")

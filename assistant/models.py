@@ -53,6 +53,8 @@ class RetrievedChunk(BaseModel):
     topics: list[str] = Field(default_factory=list)
     dense_score: float | None = None
     lexical_score: float | None = None
+    # Its document's closest example question (hybrid retrieval only).
+    question_score: float | None = None
 
 
 class DocumentInfo(BaseModel):

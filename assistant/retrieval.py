@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank, with boosts."""
+"""Hybrid retrieval: dense (Chroma), lexical (BM25) and example-question routing, fused by
+reciprocal rank, with boosts."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pydantic import BaseModel
 from assistant.config import RetrievalMode
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
+from assistant.index.questions import QuestionIndex
 from assistant.index.vectorstore import VectorStore
 from assistant.models import RetrievedChunk
 
 RRF_K = 60
+COMPONENT_SCORES = ("dense_score", "lexical_score", "question_score")
 
 
 class Reranker(Protocol):
@@ -40,6 +43,8 @@ class RetrievalOptions(BaseModel):
     candidates: int = 30
     # BM25 is the noisier signal on short, conversational questions: it counts half as much.
     lexical_weight: float = 0.5
+    # Hybrid only: candidates ranked by how close their document's example questions come.
+    question_weight: float = 1.0
     exclude_topics: frozenset[str] = frozenset()
 
 
@@ -64,8 +69,9 @@ def reciprocal_rank_fusion(
                 current = merged[chunk.id]
                 merged[chunk.id] = current.model_copy(
                     update={
-                        "dense_score": current.dense_score or chunk.dense_score,
-                        "lexical_score": current.lexical_score or chunk.lexical_score,
+                        field: getattr(chunk, field)
+                        for field in COMPONENT_SCORES
+                        if getattr(current, field) is None
                     }
                 )
             else:
@@ -94,11 +100,13 @@ class HybridRetriever:
         vectors: VectorStore,
         lexical: LexicalIndex,
         reranker: Reranker | None = None,
+        questions: QuestionIndex | None = None,
     ) -> None:
         self.embeddings = embeddings
         self.vectors = vectors
         self.lexical = lexical
         self.reranker = reranker or NoRerank()
+        self.questions = questions
 
     def retrieve(
         self, query: str, options: RetrievalOptions, query_vector: list[float] | None = None
@@ -114,7 +122,7 @@ class HybridRetriever:
         elif options.mode == "bm25":
             ranked = lexical
         else:
-            ranked = reciprocal_rank_fusion([dense, lexical], [1.0, options.lexical_weight])
+            ranked = self._fuse(vector, dense, lexical, options)
         if options.exclude_topics:
             ranked = [c for c in ranked if not options.exclude_topics.intersection(c.topics)]
         if options.role:
@@ -125,3 +133,33 @@ class HybridRetriever:
             )
         ranked = self.reranker.rerank(query, cap_per_document(ranked, options.max_per_doc))
         return Retrieval(chunks=ranked[: options.k], query_vector=vector, best_similarity=best)
+
+    def _fuse(
+        self,
+        vector: list[float],
+        dense: list[RetrievedChunk],
+        lexical: list[RetrievedChunk],
+        options: RetrievalOptions,
+    ) -> list[RetrievedChunk]:
+        """Dense + BM25 + the candidates ordered by their documents' closest example question.
+
+        A document without example questions (most of the user's own) is placed in that order
+        by its passage's own similarity, so it is neither favoured nor left behind.
+        """
+        scores = self.questions.document_scores(vector) if self.questions else {}
+        if not scores:
+            return reciprocal_rank_fusion([dense, lexical], [1.0, options.lexical_weight])
+        pool = {
+            chunk.id: chunk.model_copy(update={"question_score": scores.get(chunk.doc_id)})
+            for chunk in [*lexical, *dense]
+        }
+
+        def routing(chunk: RetrievedChunk) -> float:
+            if chunk.question_score is not None:
+                return chunk.question_score
+            return chunk.dense_score if chunk.dense_score is not None else -1.0
+
+        by_question = sorted(pool.values(), key=lambda c: (-routing(c), -(c.dense_score or 0.0)))
+        return reciprocal_rank_fusion(
+            [dense, lexical, by_question], [1.0, options.lexical_weight, options.question_weight]
+        )

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, field_validator
 
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
-DEV_SET = REPO / "evals" / "datasets" / "dev.yaml"
+DATASETS = sorted((REPO / "evals" / "datasets").glob("*.yaml"))
 DOCUMENTS = sorted(p for p in KNOWLEDGE.glob("*.md") if p.name != "README.md")
 TOPICS = {
     "goals", "finding-a-mentor", "relationship", "expectations", "communication",
@@ -30,6 +30,7 @@ class FrontMatter(BaseModel, extra="forbid"):
     audience: list[Literal["mentee", "mentor", "program-lead"]] = Field(min_length=1)
     stage: Literal["starting", "ongoing", "stalled", "ending", "any"]
     summary: str = Field(min_length=20)
+    questions: list[str] = Field(min_length=5, max_length=12)
 
     @field_validator("topics")
     @classmethod
@@ -69,10 +70,16 @@ def test_every_audience_has_documents():
     assert audiences == {"mentee", "mentor", "program-lead"}
 
 
-def test_dev_set_is_consistent_with_the_knowledge_base():
-    cases = yaml.safe_load(DEV_SET.read_text())
+def test_example_questions_are_unique_across_documents():
+    questions = [q.lower() for p in DOCUMENTS for q in frontmatter.load(p).metadata["questions"]]
+    assert len(questions) == len(set(questions))
+
+
+@pytest.mark.parametrize("dataset", DATASETS, ids=lambda p: p.stem)
+def test_dataset_is_consistent_with_the_knowledge_base(dataset):
+    cases = yaml.safe_load(dataset.read_text())
     ids = {p.stem for p in DOCUMENTS}
-    assert len(cases) >= 80
+    assert len(cases) >= 40
     assert len({c["id"] for c in cases}) == len(cases)
     for case in cases:
         assert set(case["relevant"]) <= ids, case["id"]

@@ -74,14 +74,16 @@ def mmr(
 
 
 def documents_by_evidence(chunks: list[RetrievedChunk]) -> list[str]:
-    """Documents ranked by the summed similarity of their retrieved passages (ties: rank order).
+    """Documents ranked by their evidence (ties: rank order): the summed similarity of their
+    retrieved passages, plus their closest example question when retrieval scored one.
 
     A document with two relevant passages usually answers the question better than one with a
-    single slightly closer passage.
+    single slightly closer passage; a document written for questions like this one, too.
     """
     evidence: dict[str, float] = {}
     for chunk in chunks:
-        evidence[chunk.doc_id] = evidence.get(chunk.doc_id, 0.0) + (chunk.dense_score or 0.0)
+        evidence.setdefault(chunk.doc_id, chunk.question_score or 0.0)
+        evidence[chunk.doc_id] += chunk.dense_score or 0.0
     return sorted(evidence, key=lambda doc_id: -evidence[doc_id])
 
 

@@ -11,6 +11,7 @@ from assistant.errors import CoachError, IndexUnavailableError, InputError
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
+from assistant.index.questions import QuestionIndex
 from assistant.index.sentences import SentenceStore
 from assistant.index.vectorstore import VectorStore, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, chunk_document, load_file
@@ -50,6 +51,7 @@ class KnowledgeIndex:
         try:
             self.vectors = VectorStore(embeddings, client, settings.collection)
             self.sentences = SentenceStore(client, f"{settings.collection}_units", embeddings)
+            self.questions = QuestionIndex(client, f"{settings.collection}_questions", embeddings)
         except Exception as exc:
             raise IndexUnavailableError(
                 f"Cannot open the vector store at {settings.chroma_url or settings.chroma_dir} "
@@ -121,6 +123,7 @@ class KnowledgeIndex:
         stale = sorted(set(previous.chunk_ids) - set(new_ids)) if previous else []
         self.vectors.delete(stale)
         self.sentences.delete_chunks(stale)
+        self.questions.replace(document.doc_id, document.questions)
         self.catalog.put(
             document.doc_id,
             document.source,
@@ -154,6 +157,7 @@ class KnowledgeIndex:
         document = self.find(doc_id_or_path)
         self.vectors.delete(document.chunk_ids)
         self.sentences.delete_chunks(document.chunk_ids)
+        self.questions.delete(document.doc_id)
         self.catalog.delete(document.doc_id)
         self._rebuild_lexical()
         return document
@@ -164,6 +168,7 @@ class KnowledgeIndex:
         try:
             self.vectors.reset()
             self.sentences.reset()
+            self.questions.reset()
         except Exception as exc:
             raise CoachError(f"Could not reset the vector store ({exc}).") from exc
         self.catalog.clear()

@@ -29,6 +29,7 @@ class LoadedDocument(BaseModel):
     topics: list[str] = Field(default_factory=list)
     stage: str = ""
     summary: str = ""
+    questions: list[str] = Field(default_factory=list)
 
 
 def slugify(value: str) -> str:
@@ -186,4 +187,5 @@ def load_file(path: Path, max_bytes: int) -> LoadedDocument:
         topics=_as_list(meta.get("topics")),
         stage=str(meta.get("stage") or ""),
         summary=str(meta.get("summary") or ""),
+        questions=[q for q in _as_list(meta.get("questions")) if q.strip()],
     )

@@ -1,0 +1,66 @@
+"""Example questions per document ("doc2query"): route conversational questions to documents.
+
+A document may list, in its front matter, questions that people ask and that it answers
+(``questions:``). They are embedded at ingest into their own Chroma collection. At search time
+the closest example question of each document scores the document: a user's situation, told in
+their own words, is usually nearer to another user's question than to the guidance itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.index.embeddings import PackagedEmbeddings
+
+
+class QuestionIndex:
+    """Example questions in a Chroma collection, scored in memory (they are few)."""
+
+    def __init__(self, client, collection: str, embeddings: PackagedEmbeddings) -> None:
+        self.embeddings = embeddings
+        self._collection = client.get_or_create_collection(
+            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+        self._doc_ids: np.ndarray | None = None
+        self._vectors: np.ndarray | None = None
+
+    def replace(self, doc_id: str, questions: list[str]) -> None:
+        """Store exactly these example questions for a document (none removes them)."""
+        self.delete(doc_id)
+        if questions:
+            self._collection.add(
+                ids=[f"{doc_id}:{i}" for i in range(len(questions))],
+                documents=questions,
+                metadatas=[{"doc_id": doc_id}] * len(questions),
+                embeddings=self.embeddings.encode(questions),
+            )
+
+    def delete(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+        self._doc_ids = self._vectors = None
+
+    def reset(self) -> None:
+        """Drop every example question (used by reindex)."""
+        ids = self._collection.get(include=[])["ids"]
+        if ids:
+            self._collection.delete(ids=ids)
+        self._doc_ids = self._vectors = None
+
+    def document_scores(self, query_vector: list[float] | np.ndarray) -> dict[str, float]:
+        """Each document's highest cosine similarity between the query and its questions."""
+        if self._vectors is None:
+            data = self._collection.get(include=["metadatas", "embeddings"])
+            self._doc_ids = np.asarray([str(m["doc_id"]) for m in data["metadatas"]])
+            self._vectors = np.asarray(data["embeddings"], dtype=np.float32).reshape(
+                len(self._doc_ids), -1
+            )
+        if not len(self._doc_ids):
+            return {}
+        similarity = self._vectors @ np.asarray(query_vector, dtype=np.float32)
+        scores: dict[str, float] = {}
+        for doc_id, value in zip(self._doc_ids.tolist(), similarity.tolist(), strict=True):
+            scores[doc_id] = max(value, scores.get(doc_id, -1.0))
+        return scores

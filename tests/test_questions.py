@@ -1,0 +1,75 @@
+"""Example questions (doc2query): indexed from front matter, kept in step, used by search."""
+
+from __future__ import annotations
+
+from assistant.generation.composer import documents_by_evidence
+from assistant.ingest import load_file
+from tests.test_ingest import NOTE_MD
+
+QUESTION = "my junior dev just watches me type and never says anything, how do we fix that"
+NOTE_WITH_QUESTIONS = NOTE_MD.replace(
+    "summary: Using pair programming sessions for mentoring.\n",
+    "summary: Using pair programming sessions for mentoring.\n"
+    "questions:\n"
+    f'  - "{QUESTION}"\n'
+    '  - "how long should each of us have the keyboard"\n',
+)
+
+
+def test_loader_reads_example_questions(tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_WITH_QUESTIONS)
+    assert load_file(path, max_bytes=10**6).questions == [
+        QUESTION,
+        "how long should each of us have the keyboard",
+    ]
+    path.write_text(NOTE_MD)
+    assert load_file(path, max_bytes=10**6).questions == []
+
+
+def test_questions_route_a_conversational_question_to_their_document(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_WITH_QUESTIONS)
+    small_coach.ingest([path])
+    asked = "the junior developer i mentor just watches me typing and says nothing"
+    scores = small_coach.index.questions.document_scores(small_coach.embeddings.embed_query(asked))
+    assert max(scores, key=scores.get) == "pairing-notes"
+    assert set(scores) >= {"pairing-notes", "stalled-mentorship", "smart-goals"}
+
+    hybrid = small_coach.search(asked, k=3, mode="hybrid")
+    assert hybrid[0].doc_id == "pairing-notes"
+    assert hybrid[0].question_score == max(scores.values())
+    assert documents_by_evidence(hybrid)[0] == "pairing-notes"
+    # The single-signal modes stay pure baselines for evaluation.
+    assert all(c.question_score is None for c in small_coach.search(asked, k=3, mode="dense"))
+
+
+def test_questions_follow_changes_removal_and_reindex(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_WITH_QUESTIONS)
+    small_coach.ingest([path])
+    questions = small_coach.index.questions
+    vector = small_coach.embeddings.embed_query(QUESTION)
+    assert questions.document_scores(vector)["pairing-notes"] > 0.99
+
+    path.write_text(NOTE_MD)  # the questions were taken out of the file
+    small_coach.ingest([path])
+    assert questions.document_scores(vector).get("pairing-notes") is None
+
+    path.write_text(NOTE_WITH_QUESTIONS)
+    small_coach.ingest([path])
+    small_coach.reindex()
+    assert questions.document_scores(vector)["pairing-notes"] > 0.99
+    assert "smart-goals" in questions.document_scores(vector)
+
+    small_coach.remove("pairing-notes")
+    assert "pairing-notes" not in questions.document_scores(vector)
+
+
+def test_a_document_without_questions_is_not_left_behind(small_coach, tmp_path):
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)  # the user's own note: no example questions
+    small_coach.ingest([path])
+    hits = small_coach.search("how often should the driver and navigator swap", k=3)
+    assert hits[0].doc_id == "pairing-notes"
+    assert hits[0].question_score is None
