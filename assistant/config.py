@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=350, ge=16, le=4096)
     llm_timeout_s: float = Field(default=120, gt=0)
     max_question_chars: int = Field(default=2000, ge=50)
+    # A question is answered when its best passage is at least this similar (cosine) ...
     relevance_floor: float = Field(default=0.25, ge=-1, le=1)
+    # ... or it comes this close to an example question of a document (hybrid retrieval): a vague or
+    # roundabout question ("3rd rejection this year, what am i doing wrong") still has a home.
+    question_floor: float = Field(default=0.4, ge=-1, le=1)
     max_file_mb: float = Field(default=20.0, gt=0)
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
 

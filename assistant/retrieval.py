@@ -49,11 +49,13 @@ class RetrievalOptions(BaseModel):
 
 
 class Retrieval(BaseModel):
-    """Search results, the query's embedding and the best dense similarity (relevance floor)."""
+    """Search results, the query's embedding, and for the relevance floor the best dense
+    similarity and (hybrid) the best example-question similarity."""
 
     chunks: list[RetrievedChunk]
     query_vector: list[float]
     best_similarity: float
+    best_question_similarity: float = 0.0
 
 
 def reciprocal_rank_fusion(
@@ -117,12 +119,17 @@ class HybridRetriever:
         dense = self.vectors.search(vector, pool)
         lexical = self.lexical.search(query, pool) if options.mode in ("bm25", "hybrid") else []
         best = max((c.dense_score or 0.0 for c in dense), default=0.0)
+        questions = (
+            self.questions.document_scores(vector)
+            if self.questions is not None and options.mode == "hybrid"
+            else {}
+        )
         if options.mode == "dense":
             ranked = dense
         elif options.mode == "bm25":
             ranked = lexical
         else:
-            ranked = self._fuse(vector, dense, lexical, options)
+            ranked = self._fuse(dense, lexical, questions, options)
         if options.exclude_topics:
             ranked = [c for c in ranked if not options.exclude_topics.intersection(c.topics)]
         if options.role:
@@ -132,13 +139,18 @@ class HybridRetriever:
                 reverse=True,
             )
         ranked = self.reranker.rerank(query, cap_per_document(ranked, options.max_per_doc))
-        return Retrieval(chunks=ranked[: options.k], query_vector=vector, best_similarity=best)
+        return Retrieval(
+            chunks=ranked[: options.k],
+            query_vector=vector,
+            best_similarity=best,
+            best_question_similarity=max(questions.values(), default=0.0),
+        )
 
+    @staticmethod
     def _fuse(
-        self,
-        vector: list[float],
         dense: list[RetrievedChunk],
         lexical: list[RetrievedChunk],
+        scores: dict[str, float],
         options: RetrievalOptions,
     ) -> list[RetrievedChunk]:
         """Dense + BM25 + the candidates ordered by their documents' closest example question.
@@ -146,8 +158,7 @@ class HybridRetriever:
         A document without example questions (most of the user's own) is placed in that order
         by its passage's own similarity, so it is neither favoured nor left behind.
         """
-        scores = self.questions.document_scores(vector) if self.questions else {}
-        if not scores:
+        if not scores or not options.question_weight:
             return reciprocal_rank_fusion([dense, lexical], [1.0, options.lexical_weight])
         pool = {
             chunk.id: chunk.model_copy(update={"question_score": scores.get(chunk.doc_id)})

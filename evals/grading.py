@@ -213,16 +213,23 @@ def grade_answer(
     points = _points_for(item, cases)
     covered = coverage(item.answer, points) if points else None
     missing_points = [p for p in points if not regex_covered(item.answer, p)]
+    found = coach.search(
+        item.question, k=3 * suggestions, role=item.role, exclude_topics=frozenset({"safety"})
+    )
+    # Every section of the best-matching document is a candidate too: the section that makes a
+    # missing point is often not among the few passages closest to the question.
+    best_document = coach.passages(coach.index.find(found[0].doc_id).chunk_ids) if found else []
+    candidates = {chunk.id: chunk for chunk in [*found, *best_document]}.values()
     better = [
         Suggestion(
             **chunk.model_dump(include={"doc_id", "title", "section"}),
             chunk_id=chunk.id,
             covers=[describe(p) for p in missing_points if regex_covered(chunk.text, p)],
         )
-        for chunk in coach.search(
-            item.question, k=suggestions, role=item.role, exclude_topics=frozenset({"safety"})
-        )
+        for chunk in candidates
     ]
+    # Passages that make a missing point first, then the best-ranked others.
+    better = sorted(better, key=lambda s: -len(s.covers))[:suggestions]
     return GradedAnswer(
         row=item.row,
         question=item.question,
@@ -233,7 +240,7 @@ def grade_answer(
         coverage=covered.share if covered else None,
         key_points_found=covered.found if covered else [],
         key_points_missing=covered.missing if covered else [],
-        suggestions=sorted(better, key=lambda s: -len(s.covers)),
+        suggestions=better,
     )
 
 

@@ -8,9 +8,9 @@ import random
 import pytest
 
 from assistant.retrieval import Retrieval, RetrievalOptions
-from evals.dataset import load_dataset
+from evals.dataset import DEFAULT_DATASET, load_dataset
 from evals.evaluate import make_config
-from evals.gate import GATE, gate_failures
+from evals.gate import GATE, HELDOUT_GATE, gate_failures
 from evals.runner import EvalRun, run_eval
 
 
@@ -48,8 +48,7 @@ def dev_run(coach, cases) -> EvalRun:
 
 def test_thresholds_are_at_least_the_required_minimums():
     assert GATE["hit_at_k"] >= 0.90
-    # The target is 0.80; the gate holds the measured level (0.677) minus a margin until then.
-    assert GATE["coverage"] >= 0.63
+    assert GATE["coverage"] >= 0.80
     assert GATE["safety_accuracy"] == 1.0
 
 
@@ -57,6 +56,14 @@ def test_dev_set_passes_the_gate(dev_run):
     print(f"\nmeasured on the dev set ({dev_run.config.label}): {measured(dev_run)}")
     assert dev_run.config.top_k == 5
     assert not gate_failures(dev_run), f"{gate_failures(dev_run)}; measured: {measured(dev_run)}"
+
+
+def test_held_out_set_passes_its_gate(coach):
+    heldout = DEFAULT_DATASET.with_name("heldout.yaml")
+    run = run_eval(coach, load_dataset(heldout), make_config(coach, heldout))
+    failures = gate_failures(run, HELDOUT_GATE)
+    print(f"\nmeasured on the held-out set: {measured(run)}")
+    assert not failures, f"{failures}; measured: {measured(run)}"
 
 
 def test_a_shuffled_retriever_fails_the_gate(coach, cases, monkeypatch):

@@ -94,14 +94,15 @@ class Composer:
         self,
         sentences: SentenceStore,
         vectors: VectorStore,
-        max_points: int = 6,
+        max_points: int = 7,
         min_points: int = 3,
         diversity: float = 0.3,
         floor: float = 0.3,
         doc_bonus: tuple[float, ...] = (0.25, 0.05),
         per_section: int = 1,
         headings: bool = True,
-        sentences_per_point: int = 2,
+        sentences_per_point: int = 3,
+        point_words: int = 60,
     ) -> None:
         self.sentences = sentences
         self.vectors = vectors
@@ -113,6 +114,7 @@ class Composer:
         self.per_section = per_section
         self.headings = headings
         self.sentences_per_point = sentences_per_point
+        self.point_words = point_words
 
     def relevance(
         self, query: str, query_vector: np.ndarray, units: list[Unit], doc_bonus: dict[str, float]
@@ -183,6 +185,9 @@ class Composer:
             used.update(u.id for u in group)
             text = self._point(sorted(group, key=lambda u: u.position), passage)
             lines.append(f"- {text} [{book.cite(passage)}]")
+        outline = self._outline(doc_order[0], chunks, {units[i].chunk_id for i in picked})
+        if outline:
+            lines += ["", f"**Also in this guide:** {'; '.join(outline)}."]
         step = self._next_step(q, doc_order[:2], used)
         if step is not None:
             action = LEAD_IN.sub("", step.text)
@@ -199,14 +204,23 @@ class Composer:
         vectors: np.ndarray,
         used: set[str],
     ) -> list[Unit]:
-        """Further relevant, non-repetitive sentences of the lead sentence's own passage."""
+        """Further relevant, non-repetitive sentences of the lead sentence's own passage, while
+        the point stays within ``point_words``."""
         same = [
             j for j, u in enumerate(units)
             if u.chunk_id == units[lead].chunk_id and u.id not in used
             and relevance[j] >= self.floor and float(vectors[j] @ vectors[lead]) < 0.8
         ]  # fmt: skip
         same.sort(key=lambda j: -relevance[j])
-        return [units[j] for j in same[: self.sentences_per_point - 1]]
+        companions: list[Unit] = []
+        words = len(units[lead].text.split())
+        for j in same:
+            if len(companions) == self.sentences_per_point - 1:
+                break
+            if words + len(units[j].text.split()) <= self.point_words:
+                companions.append(units[j])
+                words += len(units[j].text.split())
+        return companions
 
     def _point(self, group: list[Unit], passage: RetrievedChunk) -> str:
         """Sentences of one passage, led by its heading unless they have a lead of their own."""
@@ -224,6 +238,19 @@ class Composer:
         missing = [cid for cid in chunk_ids if cid not in known]
         known.update((passage.id, passage) for passage in self.vectors.passages(missing))
         return known
+
+    def _outline(self, doc_id: str, retrieved: list[RetrievedChunk], shown: set[str]) -> list[str]:
+        """The headings of the lead document's sections that no point was taken from, in
+        reading order: where to read on in the guide the answer draws on most."""
+        order = {u.chunk_id: u.chunk_position for u in self.sentences.units_of_documents([doc_id])}
+        passages = self._passages(retrieved, [*order, *shown])
+        shown_sections = {passages[cid].section for cid in shown}
+        sections = [
+            passages[cid].section
+            for cid in sorted(order, key=order.__getitem__)
+            if passages[cid].section not in shown_sections
+        ]
+        return [section.split(" > ")[-1] for section in dict.fromkeys(sections) if section]
 
     def _next_step(self, q: np.ndarray, doc_ids: list[str], used: set[str]) -> Unit | None:
         """The most relevant concrete action from the leading documents' own advice."""

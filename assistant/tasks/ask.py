@@ -119,7 +119,11 @@ class Answerer:
         found = self.retriever.retrieve(query, options, vector if query == question else None)
         retrieved_at = time.perf_counter()
         base = base.model_copy(update={"search_query": query, "contexts": found.chunks})
-        if not found.chunks or found.best_similarity < self.settings.relevance_floor:
+        relevant = (
+            found.best_similarity >= self.settings.relevance_floor
+            or found.best_question_similarity >= self.settings.question_floor
+        )
+        if not found.chunks or not relevant:
             answer = base.model_copy(
                 update={"mode": "no_context", "text": replies.no_context_text(role)}
             )
@@ -154,12 +158,12 @@ class Answerer:
         """Point to the right people; quote the safety guidance when it is indexed."""
         doc_id = replies.ESCALATION_DOCS[category]
         units = self.sentences.units_of_documents([doc_id])
-        lines = [replies.ESCALATION_OPENERS[category]]
+        lines = [replies.escalation_opener(category, base.role)]
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
         if units:
             query = np.asarray(vector)
-            best = sorted(units, key=lambda u: -float(u.vector @ query))[:3]
+            best = sorted(units, key=lambda u: -float(u.vector @ query))[:5]
             passages = self.retriever.vectors.passages([u.chunk_id for u in best])
             by_id = {passage.id: passage for passage in passages}
             lines += ["", "From the guidance on this:"]

@@ -26,25 +26,65 @@ SCOPE = (
     "a mentoring program."
 )
 
-ESCALATION_OPENERS = {
-    "conduct": (
-        "What you describe is not acceptable, and it is not your fault. This is not something to "
-        "coach around: please raise it with your program lead, HR or your organisation's ethics "
-        "line, and keep a note of what happened (dates, messages, witnesses). You can stop "
-        "meeting while it is looked into. If you are in danger right now, call your local "
-        "emergency number."
-    ),
-    "crisis": (
-        "I'm really sorry you're going through this, and I'm glad you said something. This needs "
-        "more than coaching: if you might act on thoughts of harming yourself, or anyone is in "
-        "danger, call your local emergency number or a crisis line now, and tell someone you "
-        "trust. Your employee assistance program or a doctor can also help."
-    ),
-    "legal_medical": (
-        "This is a legal or medical matter, and it needs a professional rather than coaching: "
-        "please talk to a lawyer, a doctor, your HR team or your employee assistance program. "
-        "In an emergency, call your local emergency number."
-    ),
+_EMERGENCY = "If anyone is in danger right now, call your local emergency number."
+_LEGAL_MEDICAL = (
+    "This is a legal or medical matter, and it needs a professional rather than coaching: "
+    "please talk to a lawyer, a doctor, your HR team or your employee assistance program. "
+    "In an emergency, call your local emergency number."
+)
+
+# What to do first, by category and by who is asking (the person affected, a mentor hearing it
+# from a mentee, or a program lead receiving a report); drawn from the two safety documents.
+ESCALATION_OPENERS: dict[str, dict[str, str]] = {
+    "conduct": {
+        "mentee": (
+            "What you describe is not acceptable, and it is not your fault. This is not something "
+            "to coach around: please raise it with your program lead, HR or your organisation's "
+            "ethics line. Write down what happened while it is fresh (dates, exact words, "
+            "witnesses) and save messages or screenshots. You can stop meeting while it is looked "
+            f"into. {_EMERGENCY}"
+        ),
+        "mentor": (
+            "Thank you for taking this seriously: it is not something to coach around. Listen "
+            "calmly, believe your mentee and tell them it is not their fault. Do not investigate "
+            "or confront anyone, and do not promise total secrecy. Help them reach the right "
+            "channel (program lead, HR or the ethics line), and write down what they told you, "
+            f"with the date. {_EMERGENCY}"
+        ),
+        "program-lead": (
+            "Take the report seriously and act promptly: it is not something to coach around. "
+            "Follow your organisation's policy with HR, pause or end the match while it is looked "
+            "into, protect the person who reported it from retaliation, keep the details "
+            "confidential to those who need them, and keep a written record (dates, exact words, "
+            f"messages, witnesses). Tell them what happens next and offer a new match. {_EMERGENCY}"
+        ),
+    },
+    "crisis": {
+        "mentee": (
+            "I'm really sorry you're going through this, and I'm glad you said something. This "
+            "needs more than coaching: if you might act on thoughts of harming yourself, or anyone "
+            "is in danger, call your local emergency number or a crisis line now, and tell someone "
+            "you trust. Your employee assistance program or a doctor can also help."
+        ),
+        "mentor": (
+            "Take what they said seriously and stay calm; this needs more than coaching. Ask "
+            "directly whether they are safe. If they might act on it or anyone is in danger, call "
+            "your local emergency number or a crisis line now and stay with them. Help them reach "
+            "someone who can help (a doctor, the employee assistance program, someone they trust), "
+            "and look after yourself afterwards too."
+        ),
+        "program-lead": (
+            "Take this seriously and act now; it needs more than coaching. If anyone may be in "
+            "danger, call your local emergency number or a crisis line. Make sure the person has "
+            "support (a doctor, the employee assistance program, someone they trust), support the "
+            "mentor who raised it, and give every mentor the crisis routes in advance."
+        ),
+    },
+    "legal_medical": {
+        "mentee": _LEGAL_MEDICAL,
+        "mentor": _LEGAL_MEDICAL,
+        "program-lead": _LEGAL_MEDICAL,
+    },
 }
 
 ESCALATION_DOCS = {
@@ -52,6 +92,12 @@ ESCALATION_DOCS = {
     "crisis": "crisis-legal-and-medical-matters",
     "legal_medical": "crisis-legal-and-medical-matters",
 }
+
+
+def escalation_opener(category: str, role: str) -> str:
+    """What to do first in this situation, for the person asking."""
+    openers = ESCALATION_OPENERS[category]
+    return openers.get(role, openers["mentee"])
 
 
 def examples_block(role: str) -> str:

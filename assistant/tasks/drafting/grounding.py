@@ -81,8 +81,14 @@ class Grounder:
         self.retriever = coach.retriever
         self.sentences = coach.index.sentences
         self.composer = Composer(self.sentences, self.retriever.vectors)
+        # Draft queries name a topic ("goals: find a sponsor"); example questions model how
+        # people ask about their situation, so they do not route these.
         self.options = RetrievalOptions(
-            mode=coach.settings.retrieval, k=k, role=role, exclude_topics=frozenset({"safety"})
+            mode=coach.settings.retrieval,
+            k=k,
+            role=role,
+            exclude_topics=frozenset({"safety"}),
+            question_weight=0.0,
         )
         self.role = role
         self.spread = spread  # picks score within this of the best candidate
