@@ -70,12 +70,15 @@ class Coach:
         progress: ProgressCallback | None = None,
         **overrides: Any,
     ) -> Coach:
-        """Open (and on first use build) the index under ``home`` or ``COACH_HOME``."""
+        """Open the index under ``home`` or ``COACH_HOME``: built on first use, and built-in
+        documents whose files changed since (e.g. after an upgrade) are indexed again."""
         if home is not None:
             overrides["home"] = Path(home)
         coach = cls(Settings(**overrides))
         if coach.index.is_empty():
             coach.index.ingest([coach.settings.knowledge_dir], builtin=True, progress=progress)
+        elif changed := coach.index.changed_builtin():
+            coach.index.ingest(changed, builtin=True, progress=progress)
         return coach
 
     @property

@@ -73,3 +73,16 @@ def test_a_document_without_questions_is_not_left_behind(small_coach, tmp_path):
     hits = small_coach.search("how often should the driver and navigator swap", k=3)
     assert hits[0].doc_id == "pairing-notes"
     assert hits[0].question_score is None
+
+
+def test_built_in_documents_changed_on_disk_are_indexed_again_at_open(small_coach):
+    from assistant import Coach
+
+    path = small_coach.settings.knowledge_dir / "smart-goals.md"
+    vector = small_coach.embeddings.embed_query(QUESTION)
+    assert small_coach.index.questions.document_scores(vector)["smart-goals"] < 0.9
+    path.write_text(path.read_text().replace("questions:\n", f'questions:\n  - "{QUESTION}"\n', 1))
+    assert small_coach.index.changed_builtin() == [path.resolve()]
+    reopened = Coach.open(home=small_coach.settings.home, knowledge_dir=path.parent)
+    assert reopened.index.questions.document_scores(vector)["smart-goals"] > 0.99
+    assert reopened.index.changed_builtin() == []

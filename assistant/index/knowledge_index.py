@@ -71,6 +71,17 @@ class KnowledgeIndex:
     def is_empty(self) -> bool:
         return not self.catalog.all()
 
+    def changed_builtin(self) -> list[Path]:
+        """Built-in documents whose file changed since it was indexed (an upgrade, an edit)."""
+        changed = []
+        for document in self.catalog.all():
+            path = Path(document.source)
+            if not document.builtin or not path.is_file():
+                continue
+            if hashlib.sha256(path.read_bytes()).hexdigest() != document.content_hash:
+                changed.append(path)
+        return changed
+
     def ingest(
         self,
         paths: Iterable[Path],
