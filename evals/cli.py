@@ -25,7 +25,10 @@ HomeOpt = Annotated[
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")]
 DatasetOpt = Annotated[
     Path | None,
-    typer.Option("--dataset", help="YAML evaluation set (default: evals/datasets/dev.yaml)."),
+    typer.Option(
+        "--dataset",
+        help="YAML evaluation set, or a shipped one by name: dev (default), heldout, safety.",
+    ),
 ]
 
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.errors import InputError
 from assistant.models import AnswerMode, Role
 
-DEFAULT_DATASET = Path(__file__).resolve().parent / "datasets" / "dev.yaml"
+DATASETS = Path(__file__).resolve().parent / "datasets"
+DEFAULT_DATASET = DATASETS / "dev.yaml"
 
 
 def compile_key_point(alternatives: list[str]) -> list[re.Pattern[str]]:
@@ -80,13 +81,23 @@ def _parse_cases(raw: object, path: Path) -> list[EvalCase]:
     return cases
 
 
+def resolve_dataset(path: str | Path) -> Path:
+    """A dataset file: the path itself, or a shipped set by name ('dev', 'heldout', 'safety')."""
+    given = Path(path).expanduser()
+    shipped = DATASETS / f"{path}.yaml"
+    return shipped if not given.exists() and shipped.is_file() else given
+
+
 def load_dataset(path: str | Path = DEFAULT_DATASET) -> list[EvalCase]:
     """Read and validate a YAML dataset; every problem is an InputError naming the case."""
-    path = Path(path).expanduser()
+    path = resolve_dataset(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(f"Dataset {path} not found.", "Pass --dataset PATH.") from None
+        shipped = ", ".join(sorted(p.stem for p in DATASETS.glob("*.yaml")))
+        raise InputError(
+            f"Dataset {path} not found.", f"Pass --dataset PATH, or one of: {shipped}."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"Cannot read dataset {path} ({exc}).") from None
     try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, get_args
 
 from assistant.config import Backend, RetrievalMode
 from assistant.errors import InputError
-from evals.dataset import DEFAULT_DATASET, load_dataset
+from evals.dataset import DEFAULT_DATASET, load_dataset, resolve_dataset
 from evals.history import compare_runs, git_revision, last_run_like, load_run, save_run
 from evals.judge import open_judge
 from evals.report import EvalReport
@@ -44,7 +44,7 @@ def make_config(
 ) -> RunConfig:
     """A run configuration: the coach's settings unless overridden, plus the git revision."""
     return RunConfig(
-        dataset=str(Path(dataset).expanduser().resolve()),
+        dataset=str(resolve_dataset(dataset).resolve()),
         backend=backend or coach.settings.backend,
         retrieval=retrieval or coach.settings.retrieval,
         top_k=coach.settings.top_k,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import InputError
-from evals.dataset import DEFAULT_DATASET, load_dataset
+from evals.dataset import DATASETS, DEFAULT_DATASET, load_dataset, resolve_dataset
 from tests.conftest import KNOWLEDGE
 
 
@@ -50,3 +50,12 @@ def test_bad_datasets_are_clear_input_errors(tmp_path, content, message):
     with pytest.raises(InputError) as error:
         load_dataset(path)
     assert message in str(error.value)
+
+
+def test_shipped_sets_resolve_by_name_and_a_missing_file_names_them(tmp_path):
+    assert resolve_dataset("heldout") == DATASETS / "heldout.yaml"
+    assert resolve_dataset(DATASETS / "safety.yaml") == DATASETS / "safety.yaml"
+    assert resolve_dataset(tmp_path / "mine.yaml") == tmp_path / "mine.yaml"
+    assert {c.expect for c in load_dataset("safety")} == {"answer", "refusal", "escalation"}
+    with pytest.raises(InputError, match="one of: dev, heldout, safety"):
+        load_dataset(tmp_path / "mine.yaml")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from assistant.errors import InputError
 from evals import charts
-from evals.dataset import DEFAULT_DATASET, load_dataset
+from evals.dataset import DATASETS, DEFAULT_DATASET, load_dataset
 from evals.evaluate import evaluate
 from evals.grading import GradeReport, grade_answers, read_answers
 from evals.history import saved_runs
@@ -20,7 +20,6 @@ from ui.common import BACKENDS, RETRIEVAL_MODES, Downloads, esc, readable_errors
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-DATASETS = DEFAULT_DATASET.parent
 LAST = "last"
 NO_COMPARISON = ("Don't compare", "")
 
