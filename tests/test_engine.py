@@ -192,3 +192,15 @@ def test_units_keep_quoted_questions_whole():
         "Then listen to the answer.",
         "A bullet item here",
     ]
+
+
+def test_units_keep_a_quotation_of_several_sentences_whole():
+    text = (
+        'Raise it kindly: "I\'ve noticed we moved the last sessions. Would shorter ones work?" '
+        "Then agree a time. Close warmly: \u201cThank you. I\u2019ll send an update.\u201d"
+    )
+    assert split_units(text) == [
+        'Raise it kindly: "I\'ve noticed we moved the last sessions. Would shorter ones work?"',
+        "Then agree a time.",
+        "Close warmly: \u201cThank you. I\u2019ll send an update.\u201d",
+    ]

@@ -219,3 +219,16 @@ def test_uploads_are_kept_in_home_so_reindex_can_read_them(small_coach, tmp_path
     upload.unlink()  # the temporary upload is gone
     again = small_coach.reindex()
     assert not again.failed and "club" in {d.doc_id for d in small_coach.documents()}
+
+
+def test_re_splitting_a_passage_leaves_no_stray_sentences(small_coach, monkeypatch):
+    import assistant.index.sentences as sentences
+
+    store = small_coach.index.sentences
+    chunk = small_coach.index.vectors.get(small_coach.index.find("smart-goals").chunk_ids)[0]
+    before = len(store._get({"chunk_id": chunk.id}))
+    monkeypatch.setattr(sentences, "split_units", lambda text: ["One single sentence here."])
+    store.upsert([chunk])
+    assert before > 1 and [u.text for u in store._get({"chunk_id": chunk.id})] == [
+        "One single sentence here."
+    ]

@@ -44,12 +44,25 @@ def split_units(text: str) -> list[str]:
         if in_code or not line or line.startswith("|"):
             continue
         bullet = _BULLET.match(line)
-        candidates = [_BULLET.sub("", line)] if bullet else _SENTENCE_END.split(line)
+        candidates = (
+            [_BULLET.sub("", line)] if bullet else join_open_quotes(_SENTENCE_END.split(line))
+        )
         for candidate in candidates:
             candidate = candidate.strip()
             if len(candidate.split()) >= _MIN_WORDS and not candidate.endswith(":"):
                 units.append(candidate)
     return units
+
+
+def join_open_quotes(sentences: list[str]) -> list[str]:
+    """Sentences split inside a quotation joined back, so a quoted example stays whole."""
+    joined: list[str] = []
+    for sentence in sentences:
+        if joined and sum(joined[-1].count(mark) for mark in '"\u201c\u201d') % 2:
+            joined[-1] = f"{joined[-1]} {sentence}"
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def plain(text: str) -> str:
@@ -86,6 +99,7 @@ class SentenceStore:
                     }
                 )
         self._by_document.clear()
+        self.delete_chunks([chunk.id for chunk in chunks])  # a changed splitter leaves no strays
         if ids:
             vectors = self.embeddings.encode([plain(t) for t in texts])
             self._collection.upsert(
