@@ -62,6 +62,9 @@ class VectorStore:
             client=client,
             collection_metadata={"hnsw:space": "cosine"},
         )
+        # Ids are content hashes, so a passage read once never changes: answers re-read the same
+        # sections all the time.
+        self._passages: dict[str, RetrievedChunk] = {}
 
     def upsert(self, chunks: list[Chunk]) -> None:
         """Embed and store chunks (ids are content hashes, so this never duplicates)."""
@@ -87,6 +90,8 @@ class VectorStore:
     def delete(self, ids: list[str]) -> None:
         if ids:
             self._store.delete(ids=ids)
+            for cid in ids:
+                self._passages.pop(cid, None)
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of these chunk ids are already stored."""
@@ -111,8 +116,11 @@ class VectorStore:
         ]
 
     def passages(self, ids: list[str]) -> list[RetrievedChunk]:
-        """These chunks as unscored passages (none when ``ids`` is empty)."""
-        return [chunk.retrieved() for chunk in self.get(ids)] if ids else []
+        """These chunks as unscored passages, in the order given (none when ``ids`` is empty)."""
+        missing = [cid for cid in dict.fromkeys(ids) if cid not in self._passages]
+        if missing:
+            self._passages.update((chunk.id, chunk.retrieved()) for chunk in self.get(missing))
+        return [self._passages[cid] for cid in dict.fromkeys(ids) if cid in self._passages]
 
     def count(self) -> int:
         return self._store._collection.count()
@@ -129,6 +137,7 @@ class VectorStore:
     def reset(self) -> None:
         """Drop every chunk (used by reindex)."""
         self._store.reset_collection()
+        self._passages.clear()
 
     @staticmethod
     def _to_chunk(cid: str, indexed_text: str, meta: dict) -> Chunk:
