@@ -130,6 +130,8 @@ class Answer(BaseModel):
     search_query: str = ""
     warnings: list[str] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    # A fixed pointer to real help at the end of ``text`` (not a claim drawn from a passage).
+    notice: str = ""
 
 
 class Turn(BaseModel):

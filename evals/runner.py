@@ -239,7 +239,7 @@ def score_answer(
     if answer.mode == "answer":
         grounding = check_grounding(
             scorer,
-            answer.text,
+            answer.text.replace(answer.notice, "") if answer.notice else answer.text,
             [chunk.text for chunk in answer.contexts],
             cited_passages(coach, answer),
         )

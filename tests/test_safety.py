@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -76,3 +77,15 @@ def test_behaviour_described_without_keywords_is_routed(router, question, expect
 )
 def test_ordinary_questions_with_risky_words_are_answered(router, question):
     assert mode(router, question) == "answer"
+
+
+def test_a_question_close_to_an_escalation_is_answered_with_a_pointer_to_help(coach):
+    near = coach.ask("my mentor asks a lot of personal questions about my life outside work")
+    assert near.mode == "answer" and near.notice
+    assert near.text.endswith(near.notice) and "program lead or HR" in near.notice
+    (n,) = {int(m) for m in re.findall(r"\[(\d+)\]", near.notice)}
+    assert near.citations[n - 1].doc_id == "harassment-and-misconduct"
+    assert n == len(near.citations)
+    ordinary = coach.ask("how do i set goals with my mentee", role="mentor")
+    assert ordinary.mode == "answer" and not ordinary.notice
+    assert "harassment" not in ordinary.text

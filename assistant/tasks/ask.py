@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.generation.citations import CitationBook, validate_citations
+from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer
 from assistant.generation.llm import BackendError, make_chat_model
 from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
@@ -139,6 +139,9 @@ class Answerer:
             )
         else:
             answer = yield from self._generate_llm(base, found.chunks, history, backend)
+        if route.caution and answer.mode == "answer":
+            answer = self._cautioned(answer, route.caution, vector)
+            yield f"\n\n{answer.notice}"
         yield self._timed(answer, started, retrieved_at)
 
     def _timed(self, answer: Answer, started: float, retrieved_at: float) -> Answer:
@@ -152,6 +155,21 @@ class Answerer:
                     "total": round((done - started) * 1000, 2),
                 }
             }
+        )
+
+    def _cautioned(self, answer: Answer, category: str, vector: list[float]) -> Answer:
+        """The answer with a last paragraph pointing to real help, citing the safety guidance."""
+        note = replies.CAUTION_NOTE
+        units = self.sentences.units_of_documents([replies.ESCALATION_DOCS[category]])
+        citations = list(answer.citations)
+        if units:
+            query = np.asarray(vector)
+            best = max(units, key=lambda u: float(u.vector @ query))
+            (passage,) = self.retriever.vectors.passages([best.chunk_id])
+            citations.append(to_citation(len(citations) + 1, passage))
+            note += f" [{len(citations)}]"
+        return answer.model_copy(
+            update={"text": f"{answer.text}\n\n{note}", "citations": citations, "notice": note}
         )
 
     def _escalation(self, base: Answer, category: str, vector: list[float]) -> Answer:

@@ -87,6 +87,13 @@ ESCALATION_OPENERS: dict[str, dict[str, str]] = {
     },
 }
 
+# Added to an ordinary answer when the question comes close to a situation that needs real help.
+CAUTION_NOTE = (
+    "**If this touches on harassment, someone's safety, or a legal or medical matter:** coaching "
+    "is not the right help. Talk to your program lead or HR, or in an emergency call your local "
+    "emergency number."
+)
+
 ESCALATION_DOCS = {
     "conduct": "harassment-and-misconduct",
     "crisis": "crisis-legal-and-medical-matters",
