@@ -43,7 +43,8 @@ class RetrievalOptions(BaseModel):
     candidates: int = 30
     # BM25 is the noisier signal on short, conversational questions: it counts half as much.
     lexical_weight: float = 0.5
-    # Hybrid only: candidates ranked by how close their document's example questions come.
+    # Hybrid only: candidates ranked by how close their document's example questions come
+    # (0 turns this routing off, and with it the example-question relevance floor).
     question_weight: float = 1.0
     exclude_topics: frozenset[str] = frozenset()
 
@@ -121,7 +122,7 @@ class HybridRetriever:
         best = max((c.dense_score or 0.0 for c in dense), default=0.0)
         questions = (
             self.questions.document_scores(vector)
-            if self.questions is not None and options.mode == "hybrid"
+            if self.questions is not None and options.mode == "hybrid" and options.question_weight
             else {}
         )
         if options.mode == "dense":
@@ -158,7 +159,7 @@ class HybridRetriever:
         A document without example questions (most of the user's own) is placed in that order
         by its passage's own similarity, so it is neither favoured nor left behind.
         """
-        if not scores or not options.question_weight:
+        if not scores:
             return reciprocal_rank_fusion([dense, lexical], [1.0, options.lexical_weight])
         pool = {
             chunk.id: chunk.model_copy(update={"question_score": scores.get(chunk.doc_id)})

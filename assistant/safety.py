@@ -141,9 +141,8 @@ class SafetyRouter:
         )
         scores = self._scores(query)
         best: Category = max(scores, key=scores.__getitem__)  # type: ignore[arg-type]
-        least, least_lead = self.THRESHOLDS.get(best, (1.0, 1.0))
         lead = scores[best] - scores["in_scope"]
-        if best != "in_scope" and scores[best] >= least and lead > least_lead:
+        if best != "in_scope" and self._clears(best, scores):
             return Route(category=best, reason="similar to labelled examples", similarity=lead)
         return Route(
             category="in_scope",
@@ -152,13 +151,19 @@ class SafetyRouter:
             caution=self._caution(scores),
         )
 
+    def _clears(
+        self, category: Category, scores: dict[Category, float], margin: float = 0.0
+    ) -> bool:
+        """Whether ``category`` meets its thresholds (lowered by ``margin``)."""
+        least, least_lead = self.THRESHOLDS[category]
+        lead = scores[category] - scores["in_scope"]
+        return scores[category] >= least - margin and lead > least_lead - margin
+
     def _caution(self, scores: dict[Category, float]) -> Category | None:
         """The escalation this question comes within ``CAUTION_MARGIN`` of, if any."""
         near = [
             (scores[category] - scores["in_scope"], category)
             for category in ESCALATING
-            if scores[category] >= self.THRESHOLDS[category][0] - self.CAUTION_MARGIN
-            and scores[category] - scores["in_scope"]
-            > self.THRESHOLDS[category][1] - self.CAUTION_MARGIN
+            if self._clears(category, scores, self.CAUTION_MARGIN)
         ]
         return max(near)[1] if near else None

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from assistant.retrieval import Retrieval, RetrievalOptions
-from evals.dataset import DEFAULT_DATASET, load_dataset
+from evals.dataset import load_dataset
 from evals.evaluate import make_config
 from evals.gate import GATE, HELDOUT_GATE, gate_failures
 from evals.runner import EvalRun, run_eval
@@ -59,8 +59,7 @@ def test_dev_set_passes_the_gate(dev_run):
 
 
 def test_held_out_set_passes_its_gate(coach):
-    heldout = DEFAULT_DATASET.with_name("heldout.yaml")
-    run = run_eval(coach, load_dataset(heldout), make_config(coach, heldout))
+    run = run_eval(coach, load_dataset("heldout"), make_config(coach, "heldout"))
     failures = gate_failures(run, HELDOUT_GATE)
     print(f"\nmeasured on the held-out set: {measured(run)}")
     assert not failures, f"{failures}; measured: {measured(run)}"

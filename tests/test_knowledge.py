@@ -11,9 +11,10 @@ import pytest
 import yaml
 from pydantic import BaseModel, Field, field_validator
 
+from evals.dataset import DATASETS
+
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
-DATASETS = sorted((REPO / "evals" / "datasets").glob("*.yaml"))
 DOCUMENTS = sorted(p for p in KNOWLEDGE.glob("*.md") if p.name != "README.md")
 TOPICS = {
     "goals", "finding-a-mentor", "relationship", "expectations", "communication",
@@ -75,7 +76,7 @@ def test_example_questions_are_unique_across_documents():
     assert len(questions) == len(set(questions))
 
 
-@pytest.mark.parametrize("dataset", DATASETS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("dataset", sorted(DATASETS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_dataset_is_consistent_with_the_knowledge_base(dataset):
     cases = yaml.safe_load(dataset.read_text())
     ids = {p.stem for p in DOCUMENTS}

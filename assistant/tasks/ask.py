@@ -14,7 +14,7 @@ from assistant.generation.citations import CitationBook, to_citation, validate_c
 from assistant.generation.composer import Composer
 from assistant.generation.llm import BackendError, make_chat_model
 from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
-from assistant.index.sentences import SentenceStore
+from assistant.index.sentences import SentenceStore, Unit
 from assistant.models import Answer, RetrievedChunk, Role, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
@@ -157,14 +157,17 @@ class Answerer:
             }
         )
 
+    def _closest_guidance(self, category: str, vector: list[float], count: int) -> list[Unit]:
+        """The sentences of the safety document for ``category`` closest to the question."""
+        units = self.sentences.units_of_documents([replies.ESCALATION_DOCS[category]])
+        query = np.asarray(vector)
+        return sorted(units, key=lambda u: -float(u.vector @ query))[:count]
+
     def _cautioned(self, answer: Answer, category: str, vector: list[float]) -> Answer:
         """The answer with a last paragraph pointing to real help, citing the safety guidance."""
         note = replies.CAUTION_NOTE
-        units = self.sentences.units_of_documents([replies.ESCALATION_DOCS[category]])
         citations = list(answer.citations)
-        if units:
-            query = np.asarray(vector)
-            best = max(units, key=lambda u: float(u.vector @ query))
+        for best in self._closest_guidance(category, vector, 1):
             (passage,) = self.retriever.vectors.passages([best.chunk_id])
             citations.append(to_citation(len(citations) + 1, passage))
             note += f" [{len(citations)}]"
@@ -174,14 +177,11 @@ class Answerer:
 
     def _escalation(self, base: Answer, category: str, vector: list[float]) -> Answer:
         """Point to the right people; quote the safety guidance when it is indexed."""
-        doc_id = replies.ESCALATION_DOCS[category]
-        units = self.sentences.units_of_documents([doc_id])
-        lines = [replies.escalation_opener(category, base.role)]
+        lines = [replies.ESCALATION_OPENERS[category][base.role]]
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
-        if units:
-            query = np.asarray(vector)
-            best = sorted(units, key=lambda u: -float(u.vector @ query))[:5]
+        best = self._closest_guidance(category, vector, 5)
+        if best:
             passages = self.retriever.vectors.passages([u.chunk_id for u in best])
             by_id = {passage.id: passage for passage in passages}
             lines += ["", "From the guidance on this:"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
+from assistant.models import Role
+
 EXAMPLE_QUESTIONS = {
     "mentee": [
         "My mentor keeps cancelling our meetings. What should I do?",
@@ -80,11 +84,7 @@ ESCALATION_OPENERS: dict[str, dict[str, str]] = {
             "mentor who raised it, and give every mentor the crisis routes in advance."
         ),
     },
-    "legal_medical": {
-        "mentee": _LEGAL_MEDICAL,
-        "mentor": _LEGAL_MEDICAL,
-        "program-lead": _LEGAL_MEDICAL,
-    },
+    "legal_medical": dict.fromkeys(get_args(Role), _LEGAL_MEDICAL),
 }
 
 # Added to an ordinary answer when the question comes close to a situation that needs real help.
@@ -99,12 +99,6 @@ ESCALATION_DOCS = {
     "crisis": "crisis-legal-and-medical-matters",
     "legal_medical": "crisis-legal-and-medical-matters",
 }
-
-
-def escalation_opener(category: str, role: str) -> str:
-    """What to do first in this situation, for the person asking."""
-    openers = ESCALATION_OPENERS[category]
-    return openers.get(role, openers["mentee"])
 
 
 def examples_block(role: str) -> str:
