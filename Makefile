@@ -9,7 +9,7 @@ TORCH_PIN := torch==2.13.0
 # the native AVX-512/AMX kernels of llama.cpp 0.3.36 crash on batched prompts on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup setup-dev run test lint format browser clean
+.PHONY: setup setup-dev run test lint format browser safety-model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ format: setup-dev
 
 test: setup-dev browser lint
 	$(BIN)/python -m pytest
+
+# Re-train the safety classifier after editing assistant/safety/data/corpus/ (seconds once the
+# examples' vectors are cached; a test fails while the stored model is stale).
+safety-model: setup
+	$(BIN)/python -m assistant.safety.training
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -33,6 +33,10 @@ from assistant.models import (
 from assistant.ratings import Rating, RatingStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
+from assistant.safety.classifier import SafetyClassifier
+from assistant.safety.rules import shipped_rules
+from assistant.safety.second_opinion import configured_second_opinion
+from assistant.safety.training import current_model
 from assistant.sessions import SessionStore
 from assistant.tasks.ask import Answerer, check_role
 from assistant.tasks.drafting import (
@@ -59,7 +63,12 @@ class Coach:
             reranker,
             questions=self.index.questions,
         )
-        self.router = SafetyRouter(self.embeddings)
+        self.router = SafetyRouter(
+            self.embeddings.encode,
+            SafetyClassifier(current_model(settings.home / "cache", self.embeddings.encode)),
+            shipped_rules(),
+            configured_second_opinion(settings),
+        )
         self.sessions = SessionStore(settings.home / "sessions.sqlite3")
         self.ratings = RatingStore(settings.home / "ratings.sqlite3")
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.1, ge=0, le=2)
     llm_max_tokens: int = Field(default=350, ge=16, le=4096)
     llm_timeout_s: float = Field(default=120, gt=0)
+    # An LLM backend that reviews messages the safety classifier lets through (off by default;
+    # never the only safeguard). Choose a capable model: a tiny local one adds nothing.
+    safety_second_opinion: Literal["openai", "ollama"] | None = None
     max_question_chars: int = Field(default=2000, ge=50)
     # A question is answered when its best passage is at least this similar (cosine) ...
     relevance_floor: float = Field(default=0.25, ge=-1, le=1)

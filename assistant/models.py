@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field
 
 Role = Literal["mentee", "mentor", "program-lead"]
 AnswerMode = Literal["answer", "no_context", "refusal", "escalation"]
+# How safety screening classifies a message: the first three escalate to real help, out_of_scope
+# is refused, in_scope is coached.
+Category = Literal["conduct", "crisis", "legal_medical", "out_of_scope", "in_scope"]
+ESCALATING: tuple[Category, ...] = ("conduct", "crisis", "legal_medical")
+PartKind = Literal["whole", "sentence", "clause", "pair"]
 
 
 class Chunk(BaseModel):
@@ -116,6 +121,29 @@ class Citation(BaseModel):
     chunk_id: str = ""
 
 
+class Route(BaseModel):
+    """Where safety screening sent a message, and why: the part that decided it and its score.
+
+    ``score`` is the classifier's calibrated probability of ``category`` for ``part`` (1.0 for a
+    rule). A program lead reviewing a false escalation reads this.
+    """
+
+    category: Category
+    part: str
+    part_kind: PartKind = "whole"
+    score: float
+    source: Literal["rule", "classifier", "second_opinion"] = "classifier"
+    reason: str = ""
+    # An ordinary message that comes close to an escalation: answered, with a pointer to help.
+    caution: Category | None = None
+    # In a mixed message that escalates, the ordinary request besides the part that escalated.
+    ordinary: str = ""
+
+    @property
+    def escalate(self) -> bool:
+        return self.category in ESCALATING
+
+
 class Answer(BaseModel):
     """The assistant's reply to one question."""
 
@@ -132,6 +160,8 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     # A fixed pointer to real help at the end of ``text`` (not a claim drawn from a passage).
     notice: str = ""
+    # How safety screening routed the question (None for answers stored before it was recorded).
+    route: Route | None = None
 
 
 class Turn(BaseModel):

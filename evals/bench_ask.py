@@ -1,7 +1,10 @@
-"""Benchmark: warm `Coach.ask` latency (composer, hybrid) against a plain LangChain dense search.
+"""Benchmark: warm `Coach.ask` latency (composer, hybrid) and the cost of safety screening, against
+a plain LangChain dense search.
 
-Both are measured in the same run on the dev-set questions, so the ratio is meaningful on a
-shared, noisy machine. Usage: python -m evals.bench_ask [--home DIR] [--repeat N]
+All are measured in the same run, so the ratios are meaningful on a shared, noisy machine.
+Screening is timed as the answer pipeline runs it (the message's own embedding is already there;
+its other parts are encoded and every part classified), on the dev questions and on the longer
+messages of the safety sets. Usage: python -m evals.bench_ask [--home DIR] [--repeat N]
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import yaml
 
 from assistant.coach import Coach
 
-DEV_SET = Path(__file__).parent / "datasets" / "dev.yaml"
+DATASETS = Path(__file__).parent / "datasets"
+DEV_SET = DATASETS / "dev.yaml"
+SAFETY_SETS = ("safety.yaml", "safety2.yaml")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -46,6 +51,16 @@ def main() -> None:
     home = args.home or Path(tempfile.mkdtemp(prefix="coach-bench-"))
     coach = Coach.open(home=home)
     questions = [c["question"] for c in yaml.safe_load(DEV_SET.read_text())]
+    messages = [
+        c["question"] for s in SAFETY_SETS for c in yaml.safe_load((DATASETS / s).read_text())
+    ]
+    vectors = dict(
+        zip(
+            questions + messages,
+            coach.embeddings.embed_documents(questions + messages),
+            strict=False,
+        )
+    )
     store = coach.index.vectors._store  # the LangChain Chroma vector store itself
 
     def baseline(question: str) -> None:
@@ -54,17 +69,22 @@ def main() -> None:
     def composer(question: str) -> None:
         coach.ask(question, role="mentee", backend="composer", retrieval="hybrid")
 
-    for fn in (baseline, composer):  # warm up: model load, caches
+    def screen(message: str) -> None:
+        coach.router.route(message, vectors[message])
+
+    for fn in (baseline, composer, screen):  # warm up: model load, caches
         timed_ms(fn, questions[:5], 1)
     rows = {}
-    for name, fn in (
-        ("dense similarity_search (baseline)", baseline),
-        ("ask composer+hybrid", composer),
+    for name, fn, texts in (
+        ("dense similarity_search (baseline)", baseline, questions),
+        ("ask composer+hybrid", composer, questions),
+        ("screening, dev questions", screen, questions),
+        ("screening, safety-set messages", screen, messages),
     ):
-        samples = timed_ms(fn, questions, args.repeat)
+        samples = timed_ms(fn, texts, args.repeat)
         rows[name] = (percentile(samples, 50), percentile(samples, 95))
     base50, base95 = rows["dense similarity_search (baseline)"]
-    print(f"{len(questions)} questions x {args.repeat}")
+    print(f"{len(questions)} dev questions, {len(messages)} safety-set messages, x {args.repeat}")
     print(f"{'':38} {'p50 ms':>8} {'p95 ms':>8} {'p50 ratio':>10}")
     for name, (p50, p95) in rows.items():
         print(f"{name:38} {p50:8.1f} {p95:8.1f} {p50 / base50:10.2f}x")

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from assistant.models import Route
 from evals.history import Comparison
-from evals.runner import CaseResult, EvalRun, Summary
+from evals.runner import SAFETY_MODES, CaseResult, EvalRun, Summary
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -123,6 +124,43 @@ def _confusion(run: EvalRun) -> Section:
     )
 
 
+def _route_label(route: Route) -> str:
+    return f"{route.category} (near {route.caution})" if route.caution else route.category
+
+
+def _safety_routes(run: EvalRun) -> Section | None:
+    """Every case that was, or should have been, refused or escalated, or got the safety
+    notice: the part of the question that decided its route, the category and the score."""
+    cases = [
+        case
+        for case in run.cases
+        if case.expect in SAFETY_MODES or case.mode in SAFETY_MODES or case.notice
+    ]
+    if not cases:
+        return None
+
+    def produced(case: CaseResult) -> str:
+        return f"{case.mode} + notice" if case.notice else case.mode
+
+    return Section(
+        title=f"Safety routes — {run.config.label}",
+        header=["case", "expected", "produced", "", "route", "score", "decided by", "part"],
+        rows=[
+            [
+                case.id,
+                case.expect,
+                produced(case),
+                "" if case.mode == case.expect else "MISS",
+                _route_label(case.route) if case.route else "–",
+                f"{case.route.score:.2f}" if case.route else "–",
+                f"{case.route.source} ({case.route.part_kind})" if case.route else "–",
+                case.route.part if case.route else "",
+            ]
+            for case in cases
+        ],
+    )
+
+
 def _comparison(comparison: Comparison) -> Section:
     rows = [
         [
@@ -154,6 +192,7 @@ def sections(report: EvalReport) -> list[Section]:
         _grouped(runs, "By topic", lambda run: run.by_topic),
         _grouped(runs, "By role", lambda run: run.by_role),
         *(_confusion(run) for run in runs),
+        *(table for run in runs if (table := _safety_routes(run)) is not None),
         *(_comparison(c) for c in report.comparisons),
     ]
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, computed_field
 
 from assistant.config import RetrievalMode
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Route
 from evals import gate
 from evals.dataset import EvalCase
 from evals.judge import Judge, JudgeVerdict
@@ -71,6 +71,9 @@ class CaseResult(BaseModel):
     citation_precision: float | None = None
     sources: list[str] = Field(default_factory=list)
     latency_ms: float = 0.0
+    # How safety screening routed the question, and why (the part, category and score).
+    route: Route | None = None
+    notice: bool = False
     judge: JudgeVerdict | None = None
     judge_error: str | None = None
 
@@ -235,6 +238,8 @@ def score_answer(
         coverage=covered.share,
         sources=[_source_label(c) for c in answer.citations],
         latency_ms=latency_ms,
+        route=answer.route,
+        notice=bool(answer.notice),
     )
     if answer.mode == "answer":
         grounding = check_grounding(

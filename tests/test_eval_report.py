@@ -84,3 +84,40 @@ def test_write_reports_json_round_trips(report, tmp_path):
     paths = write_reports(report, tmp_path / "out")
     assert [p.name for p in paths] == ["report.html", "report.md", "report.json"]
     assert EvalReport.model_validate_json(paths[2].read_text()) == report
+
+
+def test_the_safety_routes_table_shows_why_each_case_was_routed():
+    """A program lead reviewing a false escalation sees the part, the category and the score."""
+    from assistant.models import Route
+    from evals.report import sections
+
+    false_alarm = Route(
+        category="conduct",
+        part="my mentor has been ghosting me",
+        part_kind="sentence",
+        score=0.81,
+        reason="sentence scored 0.81 for conduct (threshold 0.55)",
+    )
+    cases = [
+        make_case("ordinary", 1.0, route=Route(category="in_scope", part="q", score=0.9)),
+        make_case("false-alarm", 0.0, mode="escalation", route=false_alarm),
+        make_case(
+            "near",
+            1.0,
+            notice=True,
+            route=Route(category="in_scope", part="q", score=0.6, caution="crisis"),
+        ),
+    ]
+    (table,) = [s for s in sections(EvalReport(runs=[make_run(cases)])) if "Safety" in s.title]
+    assert [row[0] for row in table.rows] == ["false-alarm", "near"]
+    assert table.rows[0][1:] == [
+        "answer",
+        "escalation",
+        "MISS",
+        "conduct",
+        "0.81",
+        "classifier (sentence)",
+        "my mentor has been ghosting me",
+    ]
+    assert table.rows[1][2] == "answer + notice" and table.rows[1][4] == "in_scope (near crisis)"
+    assert "my mentor has been ghosting me" in to_markdown(EvalReport(runs=[make_run(cases)]))

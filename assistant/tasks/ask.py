@@ -15,7 +15,7 @@ from assistant.generation.composer import Composer
 from assistant.generation.llm import BackendError, make_chat_model
 from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
 from assistant.index.sentences import SentenceStore, Unit
-from assistant.models import Answer, RetrievedChunk, Role, Turn
+from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.tasks import replies
@@ -95,16 +95,16 @@ class Answerer:
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         role = check_role(role)
-        base = Answer(question=question, role=role, text="", backend=backend)
         vector = self.retriever.embeddings.embed_query(question)
         route = self.router.route(question, vector)
+        base = Answer(question=question, role=role, text="", backend=backend, route=route)
         if route.category == "out_of_scope":
             answer = base.model_copy(update={"mode": "refusal", "text": replies.refusal_text(role)})
             yield answer.text
             yield self._timed(answer, started, 0.0)
             return
         if route.escalate:
-            answer = self._escalation(base, route.category, vector)
+            answer = self._escalation(base, route, vector)
             yield answer.text
             yield self._timed(answer, started, 0.0)
             return
@@ -175,8 +175,10 @@ class Answerer:
             update={"text": f"{answer.text}\n\n{note}", "citations": citations, "notice": note}
         )
 
-    def _escalation(self, base: Answer, category: str, vector: list[float]) -> Answer:
-        """Point to the right people; quote the safety guidance when it is indexed."""
+    def _escalation(self, base: Answer, route: Route, vector: list[float]) -> Answer:
+        """Point to the right people; quote the safety guidance when it is indexed; in a mixed
+        message, say that the ordinary part can wait until the person is safe and supported."""
+        category = route.category
         lines = [replies.ESCALATION_OPENERS[category][base.role]]
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
@@ -190,6 +192,8 @@ class Answerer:
                 lines.append(f"- {unit.text} [{book.cite(cited)}]")
                 if cited.id not in {c.id for c in contexts}:
                     contexts.append(cited)
+        if route.ordinary:
+            lines += ["", replies.ordinary_later(base.role, route.ordinary)]
         return base.model_copy(
             update={
                 "mode": "escalation",

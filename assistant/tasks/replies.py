@@ -94,6 +94,21 @@ CAUTION_NOTE = (
     "emergency number."
 )
 
+# Closes an escalation of a mixed message: the ordinary request is not forgotten, only second.
+_ORDINARY_LATER = {
+    "mentee": "Once you are safe and supported, I'm glad to help with the rest of what you asked",
+    "mentor": "Once your mentee is safe and supported, I'm glad to help with the rest of what you "
+    "asked",
+    "program-lead": "Once the report is being handled, I'm glad to help with the rest of what you "
+    "asked",
+}
+
+
+def ordinary_later(role: str, ordinary: str) -> str:
+    """The line that closes a mixed message's escalation, quoting its ordinary request."""
+    return f'{_ORDINARY_LATER.get(role, _ORDINARY_LATER["mentee"])} ("{ordinary}").'
+
+
 ESCALATION_DOCS = {
     "conduct": "harassment-and-misconduct",
     "crisis": "crisis-legal-and-medical-matters",

@@ -1,0 +1,164 @@
+"""Safety routing: screen every part of a message and route on its most severe part.
+
+Rules catch unambiguous words; the trained classifier scores the whole message, each sentence,
+the clauses of long sentences and neighbouring sentence pairs; the route keeps the part that
+decided it, with its category and calibrated score. A configured LLM may add a second opinion,
+which can only raise a route to an escalation, never lower one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+from assistant.models import ESCALATING, Category, Route
+from assistant.safety.classifier import SafetyClassifier
+from assistant.safety.parts import Part, message_parts
+from assistant.safety.rules import Rules
+
+log = logging.getLogger(__name__)
+
+Encode = Callable[[list[str]], np.ndarray]
+# Part kinds that can stand for "the rest of what you asked" in a mixed message.
+_ORDINARY_KINDS = ("sentence", "clause")
+
+
+class SecondOpinion(Protocol):
+    """Another judge of a message (an LLM); None when it has nothing to add or fails."""
+
+    def review(self, message: str) -> Route | None: ...
+
+
+def _overlaps(a: str, b: str) -> bool:
+    return a in b or b in a
+
+
+class SafetyRouter:
+    """Decides whether a message is coached, refused, or escalated to real help, and why."""
+
+    def __init__(
+        self,
+        encode: Encode,
+        classifier: SafetyClassifier,
+        rules: Rules,
+        second_opinion: SecondOpinion | None = None,
+    ) -> None:
+        self.encode = encode
+        self.classifier = classifier
+        self.rules = rules
+        self.second_opinion = second_opinion
+        self._column = {c: classifier.index(c) for c in classifier.categories}
+
+    def route(self, message: str, vector: list[float] | None = None) -> Route:
+        """Route ``message``; ``vector`` is its embedding when the caller has it already."""
+        parts = message_parts(message)
+        probs = self.classifier.probabilities(
+            self._vectors(parts, vector), [part.text for part in parts]
+        )
+        route = self._by_rule(message, parts, probs) or self._by_classifier(parts, probs)
+        if not route.escalate and self.second_opinion is not None:
+            opinion = self.second_opinion.review(message)
+            if opinion is not None and opinion.escalate:
+                route = opinion.model_copy(
+                    update={"ordinary": self._ordinary(parts, probs, opinion.part)}
+                )
+        log.debug(
+            "route %s (%s, score %.3f) on %s: %r; %s",
+            route.category,
+            route.source,
+            route.score,
+            route.part_kind,
+            route.part,
+            route.reason,
+        )
+        return route
+
+    def _vectors(self, parts: list[Part], vector: list[float] | None) -> np.ndarray:
+        texts = [part.text for part in parts]
+        if vector is None:
+            return self.encode(texts)
+        whole = np.asarray(vector, dtype=np.float32)[None, :]
+        return np.vstack([whole, self.encode(texts[1:])]) if len(texts) > 1 else whole
+
+    def _score(self, probs: np.ndarray, category: Category) -> np.ndarray:
+        return probs[:, self._column[category]]
+
+    def _by_rule(self, message: str, parts: list[Part], probs: np.ndarray) -> Route | None:
+        match = self.rules.match(message)
+        if match is None:
+            return None
+        words = match.words.lower()
+        # The most specific part that holds the words: the last one listed that contains them.
+        index = max(i for i, part in enumerate(parts) if words in part.text.lower() or i == 0)
+        part = parts[index]
+        return Route(
+            category=match.category,
+            part=part.text,
+            part_kind=part.kind,
+            score=1.0,
+            source="rule",
+            reason=f"the words '{match.words}'",
+            ordinary=self._ordinary(parts, probs, part.text)
+            if match.category in ESCALATING
+            else "",
+        )
+
+    def _by_classifier(self, parts: list[Part], probs: np.ndarray) -> Route:
+        thresholds = self.classifier.model.thresholds
+        risks = [(float(self._score(probs, c).max()), c) for c in ESCALATING]
+        score, category = max(risks)
+        if score >= thresholds[category]:
+            return self._routed(category, parts, probs, escalation=True)
+        out = self._score(probs, "out_of_scope")
+        whole_is_ordinary = self._score(probs, "in_scope")[0] >= 0.5
+        if out[0] >= thresholds["out_of_scope"] or (
+            out.max() >= thresholds["out_of_scope"] and not whole_is_ordinary
+        ):
+            return self._routed("out_of_scope", parts, probs, escalation=False)
+        caution = self.classifier.model.caution
+        near = [(s, c) for s, c in risks if s >= caution[c]]
+        closest = max(risks)
+        at = int(self._score(probs, closest[1]).argmax())
+        return Route(
+            category="in_scope",
+            part=parts[0].text,
+            score=round(float(self._score(probs, "in_scope")[0]), 4),
+            reason=(
+                f"ordinary; closest risk {closest[1]} {closest[0]:.2f} "
+                f"(threshold {thresholds[closest[1]]:.2f}) in {parts[at].kind} '{parts[at].text}'"
+            ),
+            caution=max(near)[1] if near else None,
+        )
+
+    def _routed(
+        self, category: Category, parts: list[Part], probs: np.ndarray, escalation: bool
+    ) -> Route:
+        scores = self._score(probs, category)
+        # The highest-scoring part; of parts that tie, the shortest says most precisely why.
+        index = min(np.flatnonzero(scores >= scores.max() - 1e-6), key=lambda i: len(parts[i].text))
+        part = parts[index]
+        threshold = self.classifier.model.thresholds[category]
+        return Route(
+            category=category,
+            part=part.text,
+            part_kind=part.kind,
+            score=round(float(scores[index]), 4),
+            reason=f"{part.kind} scored {scores[index]:.2f} for {category} (threshold {threshold})",
+            ordinary=self._ordinary(parts, probs, part.text) if escalation else "",
+        )
+
+    def _ordinary(self, parts: list[Part], probs: np.ndarray, trigger: str) -> str:
+        """The ordinary request of a mixed message: its most ordinary sentence or clause that
+        does not hold the part that escalated (a question first)."""
+        ordinary = self._score(probs, "in_scope")
+        candidates = [
+            (("?" in part.text), float(ordinary[i]), part.text)
+            for i, part in enumerate(parts)
+            if part.kind in _ORDINARY_KINDS
+            and not _overlaps(part.text, trigger)
+            and int(probs[i].argmax()) == self._column["in_scope"]
+        ]
+        return max(candidates)[2] if candidates else ""

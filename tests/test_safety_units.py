@@ -1,0 +1,238 @@
+"""Safety screening pieces on their own: message parts, rules, corpus, classifier features, and
+routing decisions over a stand-in classifier (fast: no embedding model)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import yaml
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from pydantic import ValidationError
+
+from assistant.errors import InputError
+from assistant.models import Route
+from assistant.safety.classifier import MODEL_FILE, ClassifierModel, SafetyClassifier, ngrams
+from assistant.safety.corpus import corpus_digest, load_corpus
+from assistant.safety.parts import MAX_PARTS, message_parts, sentences
+from assistant.safety.router import SafetyRouter
+from assistant.safety.rules import RuleFile, Rules, shipped_rules
+from assistant.safety.second_opinion import LLMSecondOpinion
+from evals.dataset import DATASETS
+
+MIXED = (
+    "trying to set my goals for next quarter but honestly i can't picture myself still being "
+    "around by then. lately i keep thinking everyone would be better off if i just disappeared. "
+    "anyway what's a good format for quarterly goals?"
+)
+
+
+# ---------------------------------------------------------------- parts
+
+
+def test_every_sentence_clause_and_neighbouring_pair_is_a_part_after_the_whole():
+    parts = message_parts(MIXED)
+    assert parts[0].kind == "whole" and parts[0].text == " ".join(MIXED.split())
+    texts = [p.text for p in parts if p.kind == "sentence"]
+    assert texts == sentences(MIXED) and len(texts) == 3
+    assert any(
+        p.kind == "clause" and p.text == "trying to set my goals for next quarter" for p in parts
+    )
+    assert sum(p.kind == "pair" for p in parts) == 2
+    assert len({p.text for p in parts}) == len(parts)
+
+
+def test_a_one_sentence_question_is_one_part_and_lowercase_sentences_still_split():
+    assert [p.kind for p in message_parts("how do i set goals with my mentee?")] == ["whole"]
+    assert sentences("we met twice. he said no. ok") == ["we met twice.", "he said no. ok"]
+
+
+def test_a_message_at_the_length_limit_screens_in_bounded_parts():
+    long = " ".join(f"sentence number {i} is about goals." for i in range(200))
+    assert len(message_parts(long)) == MAX_PARTS
+
+
+# ---------------------------------------------------------------- rules
+
+
+def test_rules_catch_unambiguous_words_only():
+    rules = shipped_rules()
+    assert rules.match("I keep thinking about killing myself").category == "crisis"
+    assert rules.match("he groped me at the party").category == "conduct"
+    assert rules.match("my dad had a heart attack last night").category == "legal_medical"
+    for ordinary in (
+        "what should our code of conduct say about harassment?",
+        "I wanted to die of embarrassment after my demo",
+        "this deadline is killing me",
+        "my mentee has been unresponsive for weeks",
+    ):
+        assert rules.match(ordinary) is None, ordinary
+
+
+def test_a_rules_file_with_a_broken_regex_or_in_scope_rules_is_rejected():
+    with pytest.raises(ValidationError, match="not a regex"):
+        RuleFile.model_validate({"crisis": ["(unclosed"]})
+    with pytest.raises(ValidationError, match="in_scope has no rules"):
+        RuleFile.model_validate({"in_scope": ["hello"]})
+    assert Rules({"crisis": ["foo"]}).match("a FOO here").words == "FOO"
+
+
+# ---------------------------------------------------------------- corpus and model
+
+
+def test_the_corpus_is_large_varied_and_labelled_in_every_category():
+    examples = load_corpus()
+    assert len(examples) >= 1500
+    counts = {c: sum(e.label == c for e in examples) for c in MODEL.categories}
+    assert min(counts.values()) >= 300, counts
+    voices = {e.role for e in examples if e.label == "conduct"}
+    assert {"mentee", "mentor", "program-lead"} <= voices
+
+
+def test_the_corpus_holds_no_evaluation_question():
+    """Written for training only: no eval-set question is in it, whole or as a sentence."""
+    corpus = {" ".join(e.text.lower().split()) for e in load_corpus()}
+    for path in DATASETS.glob("*.yaml"):
+        for case in yaml.safe_load(path.read_text()):
+            question = " ".join(case["question"].lower().split())
+            assert question not in corpus, (path.name, case["id"])
+
+
+def test_a_text_labelled_twice_differently_is_an_error(tmp_path):
+    (tmp_path / "a.yaml").write_text('- {text: "he said hi", label: in_scope}\n')
+    (tmp_path / "b.yaml").write_text('- {text: "He said  hi", label: conduct}\n')
+    with pytest.raises(InputError, match="labelled both"):
+        load_corpus(tmp_path)
+    (tmp_path / "b.yaml").write_text('- {text: "x", label: unknown}\n')
+    with pytest.raises(InputError, match="example 1 is invalid"):
+        load_corpus(tmp_path)
+
+
+MODEL = ClassifierModel.load(MODEL_FILE)
+
+
+def test_the_shipped_model_was_trained_on_the_corpus_as_it_is():
+    """Edit the corpus without `python -m assistant.safety.training` and this fails."""
+    assert MODEL.corpus_sha256 == corpus_digest()
+    assert MODEL.examples == len(load_corpus())
+    assert all(0 < MODEL.thresholds[c] < 1 for c in MODEL.thresholds)
+    assert all(MODEL.caution[c] <= MODEL.thresholds[c] for c in MODEL.caution)
+
+
+def test_word_features_equal_scikit_learns_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["My mentor's hand stayed on my knee", "we   meet every Tuesday; he's late", "ok"]
+    vectorizer = TfidfVectorizer(
+        vocabulary=MODEL.vocabulary,
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+    )
+    vectorizer.idf_ = np.asarray(MODEL.idf)
+    expected = vectorizer.transform(texts)
+    classifier = SafetyClassifier(MODEL)
+    for row, text in enumerate(texts):
+        ours = classifier.word_features(text)
+        theirs = dict(
+            zip(expected[row].indices.tolist(), expected[row].data.tolist(), strict=False)
+        )
+        assert ours.keys() == theirs.keys()
+        assert all(abs(ours[i] - theirs[i]) < 1e-9 for i in ours)
+    assert ngrams("He's OK") == ["he", "ok", "he ok"]
+
+
+# ---------------------------------------------------------------- routing decisions
+
+
+class WordClassifier(SafetyClassifier):
+    """A stand-in that scores a part by its words, so routing logic is tested without MiniLM."""
+
+    CUES = {"knee": "conduct", "disappear": "crisis", "playlist": "out_of_scope"}
+
+    def __init__(self) -> None:
+        super().__init__(MODEL)
+
+    def probabilities(self, vectors, texts):
+        rows = []
+        for text in texts:
+            found = [c for cue, c in self.CUES.items() if cue in text.lower()]
+            row = np.full(len(self.categories), 0.02)
+            row[self.index(found[0] if found else "in_scope")] = 0.92
+            rows.append(row)
+        return np.array(rows)
+
+
+def router(second_opinion=None) -> SafetyRouter:
+    return SafetyRouter(
+        lambda texts: np.zeros((len(texts), 384), dtype=np.float32),
+        WordClassifier(),
+        Rules({"crisis": ["kill myself"]}),
+        second_opinion,
+    )
+
+
+def test_the_most_severe_part_decides_and_is_named_with_its_score():
+    route = router().route(MIXED.replace("disappeared", "disappeared for good"))
+    assert route.category == "crisis" and route.source == "classifier"
+    assert route.part_kind == "sentence" and "disappeared" in route.part
+    assert route.score == pytest.approx(0.92)
+    assert route.ordinary == "anyway what's a good format for quarterly goals?"
+    assert "threshold" in route.reason
+
+
+def test_a_rule_names_its_words_and_the_part_that_holds_them():
+    route = router().route("Can you plan my session? Some days I want to kill myself.")
+    assert (route.category, route.source, route.score) == ("crisis", "rule", 1.0)
+    assert route.part == "Some days I want to kill myself."
+    assert route.ordinary == "Can you plan my session?"
+
+
+def test_an_out_of_scope_request_is_refused_and_an_ordinary_one_answered():
+    assert router().route("as my mentor, make me a playlist for my party").category == (
+        "out_of_scope"
+    )
+    ordinary = router().route("how do I set goals with my mentee")
+    assert ordinary.category == "in_scope" and not ordinary.escalate
+    assert "closest risk" in ordinary.reason
+
+
+class Opinion:
+    def __init__(self, route: Route | None) -> None:
+        self.route, self.asked = route, 0
+
+    def review(self, message: str) -> Route | None:
+        self.asked += 1
+        return self.route
+
+
+def test_a_second_opinion_can_raise_a_route_to_an_escalation_but_never_lower_one():
+    raised = Route(
+        category="conduct", part="he waits by my car", score=0.8, source="second_opinion"
+    )
+    opinion = Opinion(raised)
+    route = router(opinion).route("Plan my next session? he waits by my car every night.")
+    assert route.category == "conduct" and route.source == "second_opinion"
+    assert route.ordinary == "Plan my next session?"
+    lower = Opinion(Route(category="in_scope", part="x", score=0.9))
+    escalated = router(lower).route("lately i think i should just disappear")
+    assert escalated.category == "crisis" and lower.asked == 0
+    ignored = router(Opinion(Route(category="out_of_scope", part="x", score=0.9)))
+    assert ignored.route("how do I set goals").category == "in_scope"
+
+
+def test_the_llm_second_opinion_parses_a_verdict_and_falls_back_on_any_failure(caplog):
+    """A remote LLM cannot run here: a fake chat model stands in for its replies."""
+    replies = [
+        '{"category": "crisis", "part": "won\'t matter after friday", "confidence": 0.9}',
+        '{"category": "crisis", "part": "x", "confidence": 0.2}',
+        "I think this is fine!",
+    ]
+    opinion = LLMSecondOpinion(FakeListChatModel(responses=replies))
+    message = "plan my goals, it won't matter after friday anyway"
+    route = opinion.review(message)
+    assert route.category == "crisis" and route.part == "won't matter after friday"
+    assert route.source == "second_opinion" and route.score == 0.9
+    assert opinion.review(message) is None  # not confident enough
+    assert opinion.review(message) is None  # unparseable: the classifier's route stands
+    assert re.search("second opinion failed", caplog.text)
