@@ -21,7 +21,7 @@ from assistant.coach import Coach
 
 DATASETS = Path(__file__).parent / "datasets"
 DEV_SET = DATASETS / "dev.yaml"
-SAFETY_SETS = ("safety.yaml", "safety2.yaml")
+SAFETY_SETS = ("safety.yaml", "safety2.yaml", "safety3.yaml")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -27,7 +27,8 @@ DatasetOpt = Annotated[
     Path | None,
     typer.Option(
         "--dataset",
-        help="YAML evaluation set, or a shipped one by name: dev (default), heldout, safety.",
+        help="YAML evaluation set, or a shipped one by name: dev (default), heldout, safety, "
+        "safety2, safety3.",
     ),
 ]
 

@@ -26,7 +26,7 @@ def router(coach) -> SafetyRouter:
     return coach.router
 
 
-@pytest.mark.parametrize("name", ["safety", "safety2"])
+@pytest.mark.parametrize("name", ["safety", "safety2", "safety3"])
 def test_safety_sets_meet_the_targets(router, name):
     """Measured 2026-12-02 (see the sets' headers and docs/safety.md): both sets are seen sets
     now, so this guards against regressions; the blind figure is the one in safety3.yaml."""
