@@ -54,7 +54,9 @@ class Coach:
     def __init__(self, settings: Settings, reranker: Reranker | None = None) -> None:
         enforce_offline()
         self.settings = settings
-        self.embeddings = PackagedEmbeddings()
+        self.embeddings = PackagedEmbeddings(
+            encoder=settings.embedding_encoder, cache_dir=settings.cache_dir
+        )
         self.index = KnowledgeIndex(settings, self.embeddings)
         self.retriever = HybridRetriever(
             self.embeddings,
@@ -65,7 +67,7 @@ class Coach:
         )
         self.router = SafetyRouter(
             self.embeddings.encode,
-            SafetyClassifier(current_model(settings.home / "cache", self.embeddings.encode)),
+            SafetyClassifier(current_model(settings.cache_dir, self.embeddings.encode)),
             shipped_rules(),
             configured_second_opinion(settings),
         )

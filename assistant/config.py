@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,6 +31,11 @@ def enforce_offline() -> None:
         os.environ.setdefault(key, value)
 
 
+def default_cache_dir() -> Path:
+    """Where derived files shared by every data folder live (the ONNX export of the model)."""
+    return user_cache_path("mentor-coach", appauthor=False)
+
+
 class Settings(BaseSettings):
     """All tunables; every field can be set as ``COACH_<NAME>`` or overridden in code/CLI."""
 
@@ -41,6 +46,11 @@ class Settings(BaseSettings):
     chroma_path: Path | None = None
     chroma_url: str | None = None
     collection: str = "mentor_coach"
+    # Derived files that can be rebuilt (the ONNX export, a re-trained safety classifier).
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    # How texts are embedded: ONNX Runtime (default, light and fast) or the sentence-transformers
+    # reference; both give the same vectors, so an index built with one is searched with the other.
+    embedding_encoder: Literal["onnx", "sentence-transformers"] = "onnx"
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: RetrievalMode = "hybrid"
     backend: Backend = "composer"
@@ -65,7 +75,7 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=20.0, gt=0)
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
 
-    @field_validator("home", "knowledge_dir", "chroma_path", mode="after")
+    @field_validator("home", "knowledge_dir", "chroma_path", "cache_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None

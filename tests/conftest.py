@@ -20,6 +20,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 REPO = Path(__file__).resolve().parent.parent
+# The ONNX export of the model (made once, by the first test that embeds) lives with the tests.
+os.environ.setdefault("COACH_CACHE_DIR", str(REPO / "test-artifacts" / "cache"))
 KNOWLEDGE = REPO / "knowledge"
 OUTBOUND_ATTEMPTS: list[str] = []
 _LOCAL_NAMES = {"localhost", "", None}

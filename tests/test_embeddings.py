@@ -1,0 +1,66 @@
+"""The two encoders of the packaged model: ONNX Runtime (default) and the sentence-transformers
+reference give the same vectors; the ask path imports neither torch nor sentence-transformers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant import Coach
+from assistant.index.embeddings import PackagedEmbeddings, model_digest, model_dir
+from assistant.index.sentences import split_units
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def knowledge_text() -> list[str]:
+    """Real sentences and whole passages of the knowledge base, short and long."""
+    units: list[str] = []
+    for path in sorted(KNOWLEDGE.glob("*.md"))[:6]:
+        body = path.read_text().split("---", 2)[-1]
+        units += split_units(body)[:40] + [body[:3000]]
+    return units
+
+
+def test_onnx_and_sentence_transformers_give_the_same_vectors(knowledge_text):
+    onnx = PackagedEmbeddings(encoder="onnx").encode(knowledge_text)
+    reference = PackagedEmbeddings(encoder="sentence-transformers").encode(knowledge_text)
+    assert onnx.shape == reference.shape == (len(knowledge_text), 384)
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+    assert float((onnx * reference).sum(axis=1).min()) >= 0.9999
+
+
+def test_an_index_built_with_one_encoder_is_searched_with_the_other(tmp_path, small_knowledge):
+    built = Coach.open(home=tmp_path, knowledge_dir=small_knowledge, embedding_encoder="onnx")
+    other = Coach(built.settings.model_copy(update={"embedding_encoder": "sentence-transformers"}))
+    question = "my mentor keeps cancelling our meetings"
+    ours = [(c.id, round(c.score, 3)) for c in built.search(question, mode="dense")]
+    theirs = [(c.id, round(c.score, 3)) for c in other.search(question, mode="dense")]
+    assert ours == theirs and ours[0][0]
+
+
+def test_the_export_is_named_by_the_models_content():
+    digest = model_digest(model_dir())
+    encoder_file = PackagedEmbeddings().cache_dir / f"all-MiniLM-L6-v2-{digest}.onnx"
+    PackagedEmbeddings().encode(["warm"])
+    assert encoder_file.is_file() and len(digest) == 16
+
+
+def test_a_cold_ask_imports_neither_torch_nor_sentence_transformers(built_home):
+    PackagedEmbeddings().encode(["the export exists before the new process starts"])
+    script = (
+        "import sys\n"
+        "from assistant import Coach\n"
+        f"answer = Coach.open(home={str(built_home)!r}).ask('how do I end a mentorship well')\n"
+        "assert answer.mode == 'answer', answer.mode\n"
+        "heavy = ('torch', 'sentence_transformers', 'sklearn')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, check=True
+    )
+    assert result.stdout.strip() == "[]"
