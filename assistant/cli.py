@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _log_level() -> None:
+    """Mentor Coach: grounded, cited answers and drafts for mentors, mentees and program leads.
+
+    Set COACH_LOG_LEVEL=DEBUG to see, on stderr, why each message was routed as it was.
+    """
+    name = os.environ.get("COACH_LOG_LEVEL", "WARNING").upper()
+    level = logging.getLevelName(name)  # the number for a known name
+    if not isinstance(level, int):
+        raise typer.BadParameter(
+            f"COACH_LOG_LEVEL={name} is not a log level; use DEBUG, INFO, WARNING or ERROR."
+        )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("assistant")
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def _mount_subcommands() -> None:

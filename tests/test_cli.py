@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -95,6 +96,27 @@ def test_ask_json_is_the_answer_model(built_home):
     data = json.loads(result.output)
     assert data["mode"] == "answer" and data["citations"][0]["n"] == 1
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
+
+
+def test_ask_json_explains_the_route_and_debug_logging_shows_it(built_home):
+    message = "can you help me plan my session? my mentor keeps putting his hand on my knee"
+    home = ["--home", str(built_home)]
+    data = json.loads(invoke("ask", message, "--json", *home).output)
+    assert data["mode"] == "escalation" and data["route"]["category"] == "conduct"
+    assert "knee" in data["route"]["part"] and data["route"]["part_kind"] == "sentence"
+    env = {**os.environ, "COACH_LOG_LEVEL": "DEBUG"}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", message, *home],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert "DEBUG assistant.safety.router: route conduct (classifier" in result.stderr
+    env["COACH_LOG_LEVEL"] = "loud"
+    bad = subprocess.run(
+        [sys.executable, "-m", "assistant", "list", *home], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 2 and "COACH_LOG_LEVEL=LOUD is not a log level" in bad.stderr
 
 
 @pytest.mark.parametrize(
