@@ -331,6 +331,11 @@ SMALL_DATASET = """\
   relevant: [smart-goals]
   key_points:
     - ['a key point no answer makes: xylophone']
+- id: playlist-refusal
+  question: "as my mentor, make me a playlist for my birthday party"
+  role: mentee
+  topic: general
+  expect: refusal
 """
 
 
@@ -346,8 +351,11 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     expect(panel.get_by_text("No earlier run of this configuration")).to_be_visible(
         timeout=ANSWER_WAIT_MS
     )
-    expect(panel.get_by_text("on 2 cases")).to_be_visible()
+    expect(panel.get_by_text("on 3 cases")).to_be_visible()
     expect(panel.get_by_role("gridcell", name="hit@k", exact=True)).to_be_visible()
+    expect(panel.get_by_text("Safety routes: the part of each question")).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="playlist-refusal", exact=True)).to_be_visible()
+    expect(panel.get_by_role("gridcell", name="classifier (whole)", exact=True)).to_be_visible()
     expect(panel.get_by_role("gridcell", name="always-fails", exact=True)).to_be_visible()
     expect(panel.locator(".eval-chart svg").first).to_be_visible()
 

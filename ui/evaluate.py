@@ -113,6 +113,11 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
     by_topic = gr.Dataframe(label="By topic", interactive=False, wrap=True)
     figures = gr.HTML()
     failing = gr.Dataframe(label="Failing cases", interactive=False, wrap=True)
+    routes = gr.Dataframe(
+        label="Safety routes: the part of each question that decided its route, and its score",
+        interactive=False,
+        wrap=True,
+    )
     report_file = gr.DownloadButton("Download full report (.html)", interactive=False)
 
     gr.Markdown("### Grade answers written elsewhere")
@@ -184,6 +189,9 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
             by_topic: table(parts.get("By topic")),
             figures: charts_html(report),
             failing: failing_cases(report),
+            routes: table(
+                next((s for t, s in parts.items() if t.startswith("Safety routes")), None)
+            ),
             report_file: gr.DownloadButton(value=path, interactive=True),
         }
 
@@ -207,7 +215,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
     run.click(
         run_evaluation,
         [dataset, upload, backend, retrieval, compare],
-        [compare, summary, overall, comparison, by_topic, figures, failing, report_file],
+        [compare, summary, overall, comparison, by_topic, figures, failing, routes, report_file],
         **private,
     )
     grade.click(grade_file, [answers, dataset], [grade_summary, graded], **private)
