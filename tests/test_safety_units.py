@@ -182,9 +182,11 @@ def test_the_most_severe_part_decides_and_is_named_with_its_score():
 
 
 def test_a_rule_names_its_words_and_the_part_that_holds_them():
-    route = router().route("Can you plan my session? Some days I want to kill myself.")
+    route = router().route(
+        "Can you plan my session? Some days I want to kill myself. Thanks so much."
+    )
     assert (route.category, route.source, route.score) == ("crisis", "rule", 1.0)
-    assert route.part == "Some days I want to kill myself."
+    assert route.part == "Some days I want to kill myself." and route.part_kind == "sentence"
     assert route.ordinary == "Can you plan my session?"
 
 

@@ -91,9 +91,9 @@ class SafetyRouter:
         if match is None:
             return None
         words = match.words.lower()
-        # The most specific part that holds the words: the last one listed that contains them.
-        index = max(i for i, part in enumerate(parts) if words in part.text.lower() or i == 0)
-        part = parts[index]
+        # The most specific part that holds the words: the shortest one that contains them.
+        holding = [part for part in parts if words in part.text.lower()]
+        part = min(holding, key=lambda p: len(p.text)) if holding else parts[0]
         return Route(
             category=match.category,
             part=part.text,
