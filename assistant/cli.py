@@ -150,7 +150,7 @@ def _print_report(report: Any) -> None:
     console.print(
         f"added {len(report.added)}, updated {len(report.updated)}, unchanged "
         f"{len(report.unchanged)}, failed {len(report.failed)} — {report.chunks_added} new chunks "
-        f"embedded, {report.chunks_removed} removed"
+        f"({report.embedded} texts embedded), {report.chunks_removed} removed"
     )
     for failure in report.failed:
         _console(stderr=True).print(f"[red]Error:[/red] {failure.error}", markup=True)

@@ -56,7 +56,7 @@ def test_ingest_search_remove_against_server(chroma_server, tmp_path, small_know
     )
     note = tmp_path / "club.txt"
     note.write_text("The rowing club mentoring circle meets at dawn on the river.")
-    assert coach.ingest([note]).embedded == 1
+    assert coach.ingest([note]).embedded == 2  # the passage and its one sentence
     assert coach.ingest([note]).embedded == 0
     reopened = Coach.open(
         home=tmp_path / "home", knowledge_dir=small_knowledge, chroma_url=chroma_server

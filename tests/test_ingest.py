@@ -95,11 +95,13 @@ def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
 def test_reingest_unchanged_embeds_nothing_and_never_duplicates(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
+    before = small_coach.embeddings.texts_encoded
     first = small_coach.ingest([path])
     count = small_coach.index.vectors.count()
     embedded = small_coach.embeddings.texts_encoded
     second = small_coach.ingest([path])
-    assert first.embedded == 2 and first.added == ["pairing-notes"]
+    assert first.chunks_added == 2 and first.added == ["pairing-notes"]
+    assert first.embedded == embedded - before > 2  # the passages and their sentence units
     assert second.unchanged == ["pairing-notes"] and second.embedded == 0
     assert small_coach.embeddings.texts_encoded == embedded  # the model was not called
     assert small_coach.index.vectors.count() == count
@@ -114,7 +116,8 @@ def test_changed_file_replaces_its_chunks_in_both_indexes(small_coach, tmp_path)
     report = small_coach.ingest([path])
     new_ids = set(small_coach.index.find("pairing-notes").chunk_ids)
     assert report.updated == ["pairing-notes"]
-    assert report.embedded == 1 and report.chunks_removed == 1  # only the changed section
+    assert report.chunks_added == report.chunks_removed == 1  # only the changed section
+    assert report.embedded == 2  # its passage and its one sentence
     assert len(old_ids & new_ids) == 1
     assert small_coach.index.vectors.existing_ids(list(old_ids - new_ids)) == set()
     assert not (old_ids - new_ids) & small_coach.index.lexical.chunk_ids

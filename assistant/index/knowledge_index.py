@@ -127,6 +127,7 @@ class KnowledgeIndex:
                 "Add a few sentences of content to it.",
             )
         new_ids = [chunk.id for chunk in chunks]
+        encoded_before = self.embeddings.texts_encoded
         stored = self.vectors.existing_ids(new_ids)
         fresh = [chunk for chunk in chunks if chunk.id not in stored]
         self.sentences.upsert(fresh)
@@ -148,7 +149,7 @@ class KnowledgeIndex:
             **{outcome: [document.doc_id]},
             chunks_added=len(fresh),
             chunks_removed=len(stale),
-            embedded=len(fresh),
+            embedded=self.embeddings.texts_encoded - encoded_before,
         )
 
     def find(self, doc_id_or_path: str) -> DocumentInfo:
