@@ -235,3 +235,38 @@ def test_re_splitting_a_passage_leaves_no_stray_sentences(small_coach, monkeypat
     assert before > 1 and [u.text for u in store._get({"chunk_id": chunk.id})] == [
         "One single sentence here."
     ]
+
+
+def test_adding_or_removing_a_document_updates_bm25_without_reading_every_chunk_back(
+    small_coach, tmp_path, monkeypatch
+):
+    """The lexical index re-indexes from its stored tokens: nothing is read back from Chroma and
+    only the new document's chunks are tokenized (an index without stored tokens, as an earlier
+    release wrote it, is tokenized once)."""
+    import assistant.index.lexical as lexical
+
+    def no_read_back():
+        raise AssertionError("every chunk was read back from the vector store")
+
+    monkeypatch.setattr(small_coach.index.vectors, "all_chunks", no_read_back)
+    tokenized: list[int] = []
+    real_tokenize = lexical.tokenize
+    monkeypatch.setattr(
+        lexical, "tokenize", lambda texts: tokenized.append(len(texts)) or real_tokenize(texts)
+    )
+    before = len(small_coach.index.lexical.chunk_ids)
+    path = tmp_path / "pairing.md"
+    path.write_text(NOTE_MD)
+    small_coach.ingest([path])
+    assert tokenized == [2] and len(small_coach.index.lexical.chunk_ids) == before + 2
+    assert small_coach.search("five minute debrief pairing", k=1, mode="bm25")[0].doc_id == (
+        "pairing-notes"
+    )
+    small_coach.remove("pairing-notes")
+    assert len(small_coach.index.lexical.chunk_ids) == before
+    (small_coach.settings.lexical_dir / "tokens.json").unlink()
+    small_coach.ingest([path])
+    assert tokenized[-2:] == [before, 2]  # the earlier chunks once, then the new ones
+    assert small_coach.search("mentor keeps cancelling", k=1, mode="bm25")[0].doc_id == (
+        "stalled-mentorship"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from assistant.config import Settings
 from assistant.errors import CoachError, IndexUnavailableError, InputError
@@ -15,9 +16,17 @@ from assistant.index.questions import QuestionIndex
 from assistant.index.sentences import SentenceStore
 from assistant.index.vectorstore import VectorStore, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, chunk_document, load_file
-from assistant.models import DocumentInfo, IngestFailure, IngestReport
+from assistant.models import Chunk, DocumentInfo, IngestFailure, IngestReport
 
 ProgressCallback = Callable[[int, int, str], None]
+
+
+class FileOutcome(NamedTuple):
+    """One file's ingest: its report, the chunks it now has, and the chunk ids it dropped."""
+
+    report: IngestReport
+    chunks: list[Chunk]
+    stale: set[str]
 
 
 def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]:
@@ -91,15 +100,19 @@ class KnowledgeIndex:
         """Index files and folders; unchanged files cost nothing, bad files are reported."""
         files = expand_paths(paths, skip_readme=builtin)
         report = IngestReport()
+        indexed: list[Chunk] = []
+        stale: set[str] = set()
         for done, path in enumerate(files, start=1):
             try:
-                report.merge(self._ingest_file(path, builtin))
+                outcome = self._ingest_file(path, builtin)
+                report.merge(outcome.report)
+                indexed += outcome.chunks
+                stale |= outcome.stale
             except InputError as exc:
                 report.failed.append(IngestFailure(path=str(path), error=str(exc)))
             if progress:
                 progress(done, len(files), str(path))
-        if report.added or report.updated or report.chunks_removed:
-            self._rebuild_lexical()
+        self.lexical.update(indexed, stale)
         return report
 
     def _unique_doc_id(self, wanted: str, source: str) -> str:
@@ -108,7 +121,7 @@ class KnowledgeIndex:
             return wanted
         return f"{wanted}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
 
-    def _ingest_file(self, path: Path, builtin: bool) -> IngestReport:
+    def _ingest_file(self, path: Path, builtin: bool) -> FileOutcome:
         document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1_000_000))
         previous = self.catalog.by_source(document.source)
         document.doc_id = (
@@ -119,7 +132,7 @@ class KnowledgeIndex:
             and previous.content_hash == document.content_hash
             and len(self.vectors.existing_ids(previous.chunk_ids)) == len(previous.chunk_ids)
         ):
-            return IngestReport(unchanged=[document.doc_id])
+            return FileOutcome(IngestReport(unchanged=[document.doc_id]), [], set())
         chunks = chunk_document(document, max_chars=self.settings.chunk_chars)
         if not chunks:
             raise InputError(
@@ -145,12 +158,13 @@ class KnowledgeIndex:
             builtin,
         )
         outcome = "updated" if previous else "added"
-        return IngestReport(
+        report = IngestReport(
             **{outcome: [document.doc_id]},
             chunks_added=len(fresh),
             chunks_removed=len(stale),
             embedded=self.embeddings.texts_encoded - encoded_before,
         )
+        return FileOutcome(report, chunks, set(stale))
 
     def find(self, doc_id_or_path: str) -> DocumentInfo:
         """Look a document up by id or by the path it was ingested from."""
@@ -171,7 +185,7 @@ class KnowledgeIndex:
         self.sentences.delete_chunks(document.chunk_ids)
         self.questions.delete(document.doc_id)
         self.catalog.delete(document.doc_id)
-        self._rebuild_lexical()
+        self.lexical.update([], set(document.chunk_ids))
         return document
 
     def reindex(self, progress: ProgressCallback | None = None) -> IngestReport:

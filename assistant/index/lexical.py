@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     import bm25s
 
 _IDS_FILE = "chunks.json"
+# Each chunk's tokens, in the order of chunks.json: adding or removing a document re-indexes from
+# them instead of reading every chunk back from the vector store and tokenizing it again.
+_TOKENS_FILE = "tokens.json"
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +36,8 @@ def tokenize(texts: list[str]) -> list[list[str]]:
 
 
 class LexicalIndex:
-    """BM25 over chunk texts; rebuilt from the chunks on every write, loaded from disk on open."""
+    """BM25 over chunk texts, loaded from disk on open; every write re-indexes from the stored
+    tokens (only new chunks are tokenized) and is saved atomically."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -57,21 +61,51 @@ class LexicalIndex:
         except (OSError, ValueError):
             self._chunks, self._retriever = [], None  # stale or corrupt: caller rebuilds
 
+    def _stored_tokens(self) -> list[list[str]]:
+        """The tokens of the indexed chunks (tokenized again if the file is missing or stale,
+        e.g. an index written by an earlier release)."""
+        try:
+            tokens = json.loads((self.directory / _TOKENS_FILE).read_text())
+            if isinstance(tokens, list) and len(tokens) == len(self._chunks):
+                return tokens
+        except (OSError, ValueError):
+            pass
+        return tokenize([c.indexed_text for c in self._chunks]) if self._chunks else []
+
     def rebuild(self, chunks: list[Chunk]) -> None:
-        """Index exactly these chunks and save atomically (write aside, then swap)."""
+        """Index exactly these chunks."""
+        chunks = list(chunks)
+        self._write(chunks, tokenize([c.indexed_text for c in chunks]) if chunks else [])
+
+    def update(self, added: list[Chunk], removed: set[str]) -> None:
+        """Remove the chunks with these ids and add those of ``added`` not indexed yet."""
+        present = self.chunk_ids - removed
+        new = [c for c in dict((c.id, c) for c in added).values() if c.id not in present]
+        if not new and not removed & self.chunk_ids:
+            return
+        tokens = self._stored_tokens()
+        keep = [i for i, chunk in enumerate(self._chunks) if chunk.id not in removed]
+        self._write(
+            [self._chunks[i] for i in keep] + new,
+            [tokens[i] for i in keep] + (tokenize([c.indexed_text for c in new]) if new else []),
+        )
+
+    def _write(self, chunks: list[Chunk], tokens: list[list[str]]) -> None:
+        """Index these chunks from their tokens; write aside, then swap."""
         import bm25s
 
-        self._chunks = list(chunks)
+        self._chunks = chunks
         self._retriever = None
         staging = self.directory.with_name(self.directory.name + ".tmp")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if chunks:
             retriever = bm25s.BM25()
-            retriever.index(tokenize([c.indexed_text for c in chunks]), show_progress=False)
+            retriever.index(tokens, show_progress=False)
             retriever.save(str(staging), show_progress=False)
             self._retriever = retriever
         (staging / _IDS_FILE).write_text(json.dumps([c.model_dump() for c in chunks]))
+        (staging / _TOKENS_FILE).write_text(json.dumps(tokens))
         shutil.rmtree(self.directory, ignore_errors=True)
         staging.rename(self.directory)
 
