@@ -9,8 +9,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from langchain_core.output_parsers import PydanticOutputParser
-from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
@@ -50,6 +48,10 @@ class LLMSecondOpinion:
     """
 
     def __init__(self, model: BaseChatModel, min_confidence: float = 0.5) -> None:
+        # Imported here: LangChain's parsers and tracers cost every start ~0.3 s otherwise.
+        from langchain_core.output_parsers import PydanticOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+
         parser = PydanticOutputParser(pydantic_object=Verdict)
         prompt = ChatPromptTemplate.from_messages([("system", SYSTEM), ("human", "{message}")])
         self.chain = prompt.partial(format_instructions=parser.get_format_instructions()) | (
