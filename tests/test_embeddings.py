@@ -64,3 +64,15 @@ def test_a_cold_ask_imports_neither_torch_nor_sentence_transformers(built_home):
         [sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_damaged_export_is_made_again(tmp_path, caplog):
+    from assistant.index.embeddings import OnnxEncoder
+
+    first = OnnxEncoder(tmp_path)
+    vector = first(["my mentor keeps cancelling"])
+    optimized = first.path.with_name(f"{first.path.stem}.optimized.onnx")
+    optimized.write_bytes(b"not a model")
+    again = OnnxEncoder(tmp_path)
+    assert "Exporting the model again" in caplog.text
+    assert np.allclose(again(["my mentor keeps cancelling"]), vector, atol=1e-6)

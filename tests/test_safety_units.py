@@ -238,3 +238,38 @@ def test_the_llm_second_opinion_parses_a_verdict_and_falls_back_on_any_failure(c
     assert opinion.review(message) is None  # not confident enough
     assert opinion.review(message) is None  # unparseable: the classifier's route stands
     assert re.search("second opinion failed", caplog.text)
+
+
+def test_an_edited_corpus_is_trained_once_into_the_cache_and_a_damaged_cache_is_redone(
+    tmp_path, caplog
+):
+    from assistant.safety.training import current_model
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = [
+        f'- {{text: "{category} example number {i} {word}", label: {category}}}'
+        for category, word in zip(
+            MODEL.categories, ["knee", "pills", "chest", "recipe", "goals"], strict=True
+        )
+        for i in range(6)
+    ]
+    (corpus / "mine.yaml").write_text("\n".join(lines) + "\n")
+    rng = np.random.default_rng(0)
+    encoded: list[int] = []
+
+    def encode(texts):
+        encoded.append(len(texts))
+        vectors = rng.normal(size=(len(texts), 384)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    model = current_model(tmp_path / "cache", encode, corpus)
+    assert model.examples == 30 and model.corpus_sha256 == corpus_digest(corpus)
+    assert current_model(tmp_path / "cache", encode, corpus) == model  # from the cache
+    (cached,) = (tmp_path / "cache").glob("safety-classifier-*.json")
+    cached.write_text("{broken")
+    assert current_model(tmp_path / "cache", encode, corpus).examples == 30
+    assert "is unreadable" in caplog.text
+    (corpus / "mine.yaml").write_text("- [unclosed")
+    with pytest.raises(InputError, match="is not valid YAML"):
+        load_corpus(corpus)

@@ -50,7 +50,10 @@ def load_corpus(folder: Path = CORPUS_DIR) -> list[LabelledExample]:
     once."""
     examples: dict[str, LabelledExample] = {}
     for path in corpus_files(folder):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path} is not valid YAML ({exc}).".replace("\n", " ")) from None
         if not isinstance(raw, list):
             raise InputError(f"{path} is not a YAML list of labelled examples.")
         for number, item in enumerate(raw, start=1):

@@ -209,7 +209,10 @@ def current_model(cache_dir: Path, encode: Encode, folder: Path = CORPUS_DIR) ->
         return shipped
     cached = cache_dir / f"safety-classifier-{digest[:16]}.json"
     if cached.is_file():
-        return ClassifierModel.load(cached)
+        try:
+            return ClassifierModel.load(cached)
+        except (OSError, ValueError) as exc:  # a damaged cache file is derived data: redo it
+            log.warning("Re-training the safety classifier: %s is unreadable (%s)", cached, exc)
     log.warning("The safety corpus changed since the shipped model was trained: training again")
     model = train_from_corpus(encode, cache_dir / "safety-vectors.npz", folder)
     model.save(cached)
