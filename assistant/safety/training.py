@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from platformdirs import user_cache_path
 
+from assistant.config import default_cache_dir
 from assistant.index.embeddings import EMBEDDING_MODEL_NAME
 from assistant.models import ESCALATING, Category
 from assistant.safety.classifier import MODEL_FILE, NGRAMS, ClassifierModel
@@ -127,6 +127,34 @@ def out_of_fold(
     return logits, part_logits
 
 
+def _share_reaching(scores: np.ndarray, share: float) -> float:
+    """The score that this share of ``scores`` reach."""
+    return round(float(np.quantile(scores, 1 - share)), 4)
+
+
+def _routing_figures(
+    worst: np.ndarray,
+    labels: np.ndarray,
+    thresholds: dict[Category, float],
+    caution: dict[Category, float],
+) -> dict[str, float]:
+    """How the corpus's own messages route at these thresholds (out of fold, most severe part)."""
+    escalating = [CATEGORIES.index(c) for c in ESCALATING]
+    limits = np.array([thresholds[c] for c in ESCALATING])
+    notice_limits = np.array([caution[c] for c in ESCALATING])
+    risky = worst[np.isin(labels, escalating)][:, escalating]
+    ordinary = worst[labels == CATEGORIES.index("in_scope")][:, escalating]
+    out = CATEGORIES.index("out_of_scope")
+    return {
+        "escalation_recall": round(float(np.mean((risky >= limits).any(1))), 4),
+        "escalation_recall_with_notice": round(float(np.mean((risky >= notice_limits).any(1))), 4),
+        "false_escalations": round(float(np.mean((ordinary >= limits).any(1))), 4),
+        "refusal_recall": round(
+            float(np.mean(worst[labels == out, out] >= thresholds["out_of_scope"])), 4
+        ),
+    }
+
+
 def train(
     examples: list[LabelledExample],
     vectors: np.ndarray,
@@ -149,30 +177,14 @@ def train(
 
     thresholds: dict[Category, float] = {}
     caution: dict[Category, float] = {}
-    figures: dict[str, float] = {"accuracy": round(float(np.mean(oof.argmax(1) == labels)), 4)}
     for index, category in enumerate(CATEGORIES[:-1]):
-        thresholds[category] = round(
-            float(np.quantile(ordinary[:, index], 1 - FALSE_ROUTE_BUDGET)), 4
-        )
+        thresholds[category] = _share_reaching(ordinary[:, index], FALSE_ROUTE_BUDGET)
         if category in ESCALATING:
-            caution[category] = round(float(np.quantile(ordinary[:, index], 1 - CAUTION_BUDGET)), 4)
-    escalating = [CATEGORIES.index(c) for c in ESCALATING]
-    limits = np.array([thresholds[c] for c in ESCALATING])
-    notice_limits = np.array([caution[c] for c in ESCALATING])
-    risky = np.isin(labels, escalating)
-    figures["escalation_recall"] = round(
-        float(np.mean((worst[risky][:, escalating] >= limits).any(1))), 4
-    )
-    figures["escalation_recall_with_notice"] = round(
-        float(np.mean((worst[risky][:, escalating] >= notice_limits).any(1))), 4
-    )
-    figures["false_escalations"] = round(
-        float(np.mean((ordinary[:, escalating] >= limits).any(1))), 4
-    )
-    out = CATEGORIES.index("out_of_scope")
-    figures["refusal_recall"] = round(
-        float(np.mean(worst[labels == out, out] >= thresholds["out_of_scope"])), 4
-    )
+            caution[category] = _share_reaching(ordinary[:, index], CAUTION_BUDGET)
+    figures = {
+        "accuracy": round(float(np.mean(oof.argmax(1) == labels)), 4),
+        **_routing_figures(worst, labels, thresholds, caution),
+    }
     vectorizer, final = _fit(vectors, texts, labels)
     vocabulary = vectorizer.get_feature_names_out().tolist()
     return ClassifierModel(
@@ -220,7 +232,7 @@ def current_model(cache_dir: Path, encode: Encode, folder: Path = CORPUS_DIR) ->
 
 
 def default_cache() -> Path:
-    return user_cache_path("mentor-coach", appauthor=False) / "safety-vectors.npz"
+    return default_cache_dir() / "safety-vectors.npz"
 
 
 def main() -> None:
