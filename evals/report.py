@@ -124,8 +124,12 @@ def _confusion(run: EvalRun) -> Section:
     )
 
 
-def _route_label(route: Route) -> str:
-    return f"{route.category} (near {route.caution})" if route.caution else route.category
+def _route_cells(route: Route | None) -> list[str]:
+    """Route, score, what decided it and the part, for the safety-routes table."""
+    if route is None:
+        return ["–", "–", "–", ""]
+    label = f"{route.category} (near {route.caution})" if route.caution else route.category
+    return [label, f"{route.score:.2f}", f"{route.source} ({route.part_kind})", route.part]
 
 
 def _safety_routes(run: EvalRun) -> Section | None:
@@ -151,10 +155,7 @@ def _safety_routes(run: EvalRun) -> Section | None:
                 case.expect,
                 produced(case),
                 "" if case.mode == case.expect else "MISS",
-                _route_label(case.route) if case.route else "–",
-                f"{case.route.score:.2f}" if case.route else "–",
-                f"{case.route.source} ({case.route.part_kind})" if case.route else "–",
-                case.route.part if case.route else "",
+                *_route_cells(case.route),
             ]
             for case in cases
         ],

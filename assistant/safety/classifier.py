@@ -35,6 +35,12 @@ def ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax (shifted by each row's maximum, so it never overflows)."""
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 class ClassifierModel(BaseModel):
     """What training produced: weights, calibration, the route thresholds and their evidence."""
 
@@ -101,10 +107,7 @@ class SafetyClassifier:
         category (rows sum to 1)."""
         logits = np.atleast_2d(vectors) @ self._coef[: self._dims] + self._intercept
         logits += np.array([self._word_logits(text) for text in texts])
-        logits /= self.model.temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(logits / self.model.temperature)
 
     def index(self, category: Category) -> int:
         return self.categories.index(category)

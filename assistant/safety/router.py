@@ -120,15 +120,14 @@ class SafetyRouter:
             return self._routed("out_of_scope", parts, probs, escalation=False)
         caution = self.classifier.model.caution
         near = [(s, c) for s, c in risks if s >= caution[c]]
-        closest = max(risks)
-        at = int(self._score(probs, closest[1]).argmax())
+        at = int(self._score(probs, category).argmax())
         return Route(
             category="in_scope",
             part=parts[0].text,
             score=round(float(self._score(probs, "in_scope")[0]), 4),
             reason=(
-                f"ordinary; closest risk {closest[1]} {closest[0]:.2f} "
-                f"(threshold {thresholds[closest[1]]:.2f}) in {parts[at].kind} '{parts[at].text}'"
+                f"ordinary; closest risk {category} {score:.2f} "
+                f"(threshold {thresholds[category]:.2f}) in {parts[at].kind} '{parts[at].text}'"
             ),
             caution=max(near)[1] if near else None,
         )

@@ -12,20 +12,22 @@ import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
 from assistant.config import default_cache_dir
 from assistant.index.embeddings import EMBEDDING_MODEL_NAME
 from assistant.models import ESCALATING, Category
-from assistant.safety.classifier import MODEL_FILE, NGRAMS, ClassifierModel
+from assistant.safety.classifier import MODEL_FILE, NGRAMS, ClassifierModel, softmax
 from assistant.safety.corpus import CORPUS_DIR, LabelledExample, corpus_digest, load_corpus
 from assistant.safety.parts import message_parts
 
 log = logging.getLogger(__name__)
 
-CATEGORIES: list[Category] = ["conduct", "crisis", "legal_medical", "out_of_scope", "in_scope"]
+CATEGORIES: list[Category] = list(get_args(Category))
 Encode = Callable[[list[str]], np.ndarray]
+VECTORS_FILE = "safety-vectors.npz"
 
 # Thresholds are chosen where routing decides: on the most severe part of each message (the
 # router takes the highest score over a message's parts). Out of fold, every ordinary (in_scope)
@@ -63,18 +65,12 @@ def cached_vectors(texts: list[str], encode: Encode, cache: Path) -> np.ndarray:
     return np.stack([known[key] for key in keys]).astype(np.float32)
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that minimises the log loss of out-of-fold scores (calibration)."""
     from scipy.optimize import minimize_scalar
 
     def loss(temperature: float) -> float:
-        probs = _softmax(logits / temperature)
+        probs = softmax(logits / temperature)
         return -float(np.mean(np.log(probs[np.arange(len(labels)), labels] + 1e-12)))
 
     return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
@@ -171,8 +167,8 @@ def train(
         vectors, texts, labels, encode_parts(part_texts), part_texts, owners
     )
     temperature = fit_temperature(logits, labels)
-    oof = _softmax(logits / temperature)
-    worst = np.stack([_softmax(p / temperature).max(axis=0) for p in part_logits])
+    oof = softmax(logits / temperature)
+    worst = np.stack([softmax(p / temperature).max(axis=0) for p in part_logits])
     ordinary = worst[labels == CATEGORIES.index("in_scope")]
 
     thresholds: dict[Category, float] = {}
@@ -226,13 +222,13 @@ def current_model(cache_dir: Path, encode: Encode, folder: Path = CORPUS_DIR) ->
         except (OSError, ValueError) as exc:  # a damaged cache file is derived data: redo it
             log.warning("Re-training the safety classifier: %s is unreadable (%s)", cached, exc)
     log.warning("The safety corpus changed since the shipped model was trained: training again")
-    model = train_from_corpus(encode, cache_dir / "safety-vectors.npz", folder)
+    model = train_from_corpus(encode, cache_dir / VECTORS_FILE, folder)
     model.save(cached)
     return model
 
 
 def default_cache() -> Path:
-    return default_cache_dir() / "safety-vectors.npz"
+    return default_cache_dir() / VECTORS_FILE
 
 
 def main() -> None:
