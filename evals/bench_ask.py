@@ -61,7 +61,15 @@ def main() -> None:
             strict=False,
         )
     )
-    store = coach.index.vectors._store  # the LangChain Chroma vector store itself
+    from langchain_chroma import Chroma
+
+    from assistant.index.vectorstore import open_client
+
+    store = Chroma(  # a plain LangChain dense search over the same collection
+        collection_name=coach.settings.collection,
+        embedding_function=coach.embeddings,
+        client=open_client(coach.settings.chroma_dir, coach.settings.chroma_url),
+    )
 
     def baseline(question: str) -> None:
         store.similarity_search(question, k=coach.settings.top_k)

@@ -34,7 +34,9 @@ def test_outline_names_the_lead_guides_other_sections(coach):
     answer = coach.ask("how do i pick a mentor", role="mentee")
     (outline,) = re.findall(r"^\*\*Also in this guide:\*\* (.+)\.$", answer.text, re.M)
     lead = answer.citations[0].doc_id
-    sections = {c.section.split(" > ")[-1] for c in coach.index.vectors.get([]) if c.doc_id == lead}
+    sections = {
+        c.section.split(" > ")[-1] for c in coach.index.vectors.all_chunks() if c.doc_id == lead
+    }
     in_points = set(re.findall(r"^- \*\*(.+?):\*\*", answer.text, re.M))
     for heading in outline.split("; "):
         assert heading in sections and heading not in in_points

@@ -224,25 +224,28 @@ def test_uploads_are_kept_in_home_so_reindex_can_read_them(small_coach, tmp_path
     assert not again.failed and "club" in {d.doc_id for d in small_coach.documents()}
 
 
-def test_re_splitting_a_passage_leaves_no_stray_sentences(small_coach, monkeypatch):
-    import assistant.index.sentences as sentences
+def test_units_are_stored_with_their_chunk_and_read_by_id(small_coach):
+    """A chunk's sentence units come back with it in one read by id; a new process reads them
+    without encoding anything."""
+    from assistant.index.sentences import SentenceStore
 
-    store = small_coach.index.sentences
-    chunk = small_coach.index.vectors.get(small_coach.index.find("smart-goals").chunk_ids)[0]
-    before = len(store._get({"chunk_id": chunk.id}))
-    monkeypatch.setattr(sentences, "split_units", lambda text: ["One single sentence here."])
-    store.upsert([chunk])
-    assert before > 1 and [u.text for u in store._get({"chunk_id": chunk.id})] == [
-        "One single sentence here."
-    ]
+    ids = small_coach.index.find("smart-goals").chunk_ids
+    units = small_coach.index.sentences.units_for(ids)
+    assert len(units) > len(ids) and {u.chunk_id for u in units} == set(ids)
+    fresh = SentenceStore(small_coach.index.vectors, small_coach.embeddings, lambda d: [])
+    before = small_coach.embeddings.texts_encoded
+    again = fresh.units_for(ids)
+    assert small_coach.embeddings.texts_encoded == before
+    assert [u.text for u in again] == [u.text for u in units]
+    for old, new in zip(units, again, strict=True):
+        assert float(old.vector @ new.vector) > 0.999
 
 
 def test_adding_or_removing_a_document_updates_bm25_without_reading_every_chunk_back(
     small_coach, tmp_path, monkeypatch
 ):
-    """The lexical index re-indexes from its stored tokens: nothing is read back from Chroma and
-    only the new document's chunks are tokenized (an index without stored tokens, as an earlier
-    release wrote it, is tokenized once)."""
+    """Only the new document's chunks are tokenized, nothing is read back from Chroma, and
+    searches see the change at once."""
     import assistant.index.lexical as lexical
 
     def no_read_back():
@@ -254,19 +257,43 @@ def test_adding_or_removing_a_document_updates_bm25_without_reading_every_chunk_
     monkeypatch.setattr(
         lexical, "tokenize", lambda texts: tokenized.append(len(texts)) or real_tokenize(texts)
     )
-    before = len(small_coach.index.lexical.chunk_ids)
+    before = small_coach.index.lexical.count
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
     small_coach.ingest([path])
-    assert tokenized == [2] and len(small_coach.index.lexical.chunk_ids) == before + 2
+    assert tokenized == [2] and small_coach.index.lexical.count == before + 2
     assert small_coach.search("five minute debrief pairing", k=1, mode="bm25")[0].doc_id == (
         "pairing-notes"
     )
     small_coach.remove("pairing-notes")
-    assert len(small_coach.index.lexical.chunk_ids) == before
-    (small_coach.settings.lexical_dir / "tokens.json").unlink()
-    small_coach.ingest([path])
-    assert tokenized[-2:] == [before, 2]  # the earlier chunks once, then the new ones
-    assert small_coach.search("mentor keeps cancelling", k=1, mode="bm25")[0].doc_id == (
-        "stalled-mentorship"
+    assert small_coach.index.lexical.count == before
+    hits = small_coach.search("five minute debrief pairing navigator", k=5, mode="bm25")
+    assert all(hit.doc_id != "pairing-notes" for hit in hits)
+
+
+def test_a_data_folder_from_the_previous_release_opens_and_answers(small_coach):
+    """The previous release kept sentence units in their own collection and BM25 in bm25s files:
+    the old collection is dropped, BM25 is rebuilt once, and chunks without stored units get
+    them on first use (then stored, so it happens once)."""
+    from assistant import Coach
+    from assistant.index.sentences import UNIT_VECTORS_KEY, UNITS_KEY
+    from assistant.index.vectorstore import open_client
+
+    settings = small_coach.settings
+    ids = [cid for document in small_coach.documents() for cid in document.chunk_ids]
+    small_coach.index.vectors.annotate(ids, [{UNITS_KEY: None, UNIT_VECTORS_KEY: None}] * len(ids))
+    assert all(UNITS_KEY not in meta for _, meta in small_coach.index.vectors.records(ids))
+    client = open_client(settings.chroma_dir, None)
+    client.get_or_create_collection(f"{settings.collection}_units").add(
+        ids=["old:0"], documents=["An old unit."], embeddings=[[0.1] * 384]
     )
+    for name in ("chunks.json", "tokens.json"):
+        (settings.lexical_dir / name).write_text("[]")
+    reopened = Coach.open(home=settings.home, knowledge_dir=settings.knowledge_dir)
+    names = {getattr(c, "name", c) for c in client.list_collections()}
+    assert f"{settings.collection}_units" not in names
+    assert reopened.index.lexical.count == len(ids)
+    answer = reopened.ask("My mentor keeps cancelling our meetings. What should I do?")
+    assert answer.mode == "answer" and answer.citations
+    cited = [citation.chunk_id for citation in answer.citations]
+    assert all(UNITS_KEY in meta for _, meta in reopened.index.vectors.records(cited))

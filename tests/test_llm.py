@@ -12,7 +12,7 @@ from langchain_core.language_models import FakeListChatModel
 from assistant.generation import llm
 from assistant.generation.citations import validate_citations
 from assistant.generation.llm import BackendError, packaged_local_model
-from assistant.generation.prompts import answer_prompt, number_passages
+from assistant.generation.prompts import ANSWER_SYSTEM, chat_prompt, number_passages
 from assistant.models import RetrievedChunk
 from tests.servers import free_port, wait_for_port
 
@@ -27,7 +27,7 @@ def chunk(n: int) -> RetrievedChunk:
 
 
 def test_prompt_numbers_passages_and_carries_role_and_history():
-    messages = answer_prompt.format_messages(
+    messages = chat_prompt(ANSWER_SYSTEM).format_messages(
         role="mentor",
         passages=number_passages([chunk(1), chunk(2)]),
         history=[("human", "earlier question"), ("ai", "earlier answer")],

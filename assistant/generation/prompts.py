@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+from functools import cache
+from typing import TYPE_CHECKING
 
 from assistant.models import RetrievedChunk
+
+if TYPE_CHECKING:
+    from langchain_core.prompts import ChatPromptTemplate
 
 ANSWER_SYSTEM = """You are Mentor Coach, a mentorship coaching assistant. You answer a {role}.
 Use ONLY the numbered passages below. After every sentence that uses a passage, cite it as [n].
@@ -17,17 +21,16 @@ Passages:
 CONDENSE_SYSTEM = """Rewrite the user's last message as one standalone question about mentorship,
 using the conversation for context. Reply with the question only."""
 
-answer_prompt = ChatPromptTemplate.from_messages(
-    [
-        ("system", ANSWER_SYSTEM),
-        MessagesPlaceholder("history"),
-        ("human", "{question}"),
-    ]
-)
 
-condense_prompt = ChatPromptTemplate.from_messages(
-    [("system", CONDENSE_SYSTEM), MessagesPlaceholder("history"), ("human", "{question}")]
-)
+@cache
+def chat_prompt(system: str) -> ChatPromptTemplate:
+    """A system message, the conversation so far and the question (LangChain's prompt classes
+    are imported only when an LLM backend is used: the composer's answers do not need them)."""
+    from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
+
+    return ChatPromptTemplate.from_messages(
+        [("system", system), MessagesPlaceholder("history"), ("human", "{question}")]
+    )
 
 
 def number_passages(chunks: list[RetrievedChunk]) -> str:

@@ -7,26 +7,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 from assistant.config import Settings
 from assistant.errors import CoachError, IndexUnavailableError, InputError
 from assistant.index.catalog import Catalog
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
 from assistant.index.questions import QuestionIndex
-from assistant.index.sentences import SentenceStore
-from assistant.index.vectorstore import VectorStore, open_client
-from assistant.ingest import SUPPORTED_SUFFIXES, chunk_document, load_file
+from assistant.index.sentences import SentenceStore, plain, split_units, unit_metadata
+from assistant.index.vectorstore import VectorStore, drop_collection, open_client
+from assistant.ingest import SUPPORTED_SUFFIXES, LoadedDocument, chunk_document, load_file
 from assistant.models import Chunk, DocumentInfo, IngestFailure, IngestReport
 
 ProgressCallback = Callable[[int, int, str], None]
-
-
-class FileOutcome(NamedTuple):
-    """One file's ingest: its report, the chunks it now has, and the chunk ids it dropped."""
-
-    report: IngestReport
-    chunks: list[Chunk]
-    stale: set[str]
 
 
 def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]:
@@ -49,6 +43,77 @@ def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]
     return found
 
 
+# Texts embedded per write: enough for full, length-sorted model batches across many small
+# files, few enough to bound memory and to move the progress bar every few seconds.
+FLUSH_TEXTS = 2048
+
+
+class PlannedFile(NamedTuple):
+    """A changed or new file, loaded and chunked, waiting to be embedded and written."""
+
+    path: Path
+    document: LoadedDocument
+    previous: DocumentInfo | None
+    chunks: list[Chunk]
+
+    @property
+    def text_count(self) -> int:
+        return len(self.chunks) * 8 + len(self.document.questions)  # ~7 units per chunk
+
+
+def _same_bytes(path: Path, content_hash: str) -> bool:
+    """Whether the file still has this content (checked before parsing it)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == content_hash
+    except OSError:
+        return False  # loading it says what is wrong
+
+
+class IngestRun:
+    """One ingest: files planned one by one, embedded and written in batches, progress
+    reported per file as its batch is written."""
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        builtin: bool,
+        total: int,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.index = index
+        self.builtin = builtin
+        self.total = total
+        self.progress = progress
+        self.report = IngestReport()
+        self._pending: list[PlannedFile] = []
+        self._claimed: dict[str, str] = {}  # document ids given out in this run, by source
+        self._done = 0
+
+    def queue(self, path: Path, previous: DocumentInfo | None) -> None:
+        try:
+            planned = self.index.plan(path, previous, self._claimed)
+        except InputError as exc:
+            self.report.failed.append(IngestFailure(path=str(path), error=str(exc)))
+            self.finished(1, path)
+            return
+        self._claimed[planned.document.doc_id] = planned.document.source
+        self._pending.append(planned)
+        if sum(p.text_count for p in self._pending) >= FLUSH_TEXTS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self.report.merge(self.index.write(self._pending, self.builtin))
+        self.finished(len(self._pending), self._pending[-1].path)
+        self._pending = []
+
+    def finished(self, count: int, path: Path) -> None:
+        self._done += count
+        if self.progress:
+            self.progress(self._done, self.total, str(path))
+
+
 class KnowledgeIndex:
     """Keeps the vector store, the lexical index and the catalog in step."""
 
@@ -59,17 +124,22 @@ class KnowledgeIndex:
         client = open_client(settings.chroma_dir, settings.chroma_url)
         try:
             self.vectors = VectorStore(embeddings, client, settings.collection)
-            self.sentences = SentenceStore(client, f"{settings.collection}_units", embeddings)
             self.questions = QuestionIndex(client, f"{settings.collection}_questions", embeddings)
+            drop_collection(client, f"{settings.collection}_units")  # an earlier release's units
         except Exception as exc:
             raise IndexUnavailableError(
                 f"Cannot open the vector store at {settings.chroma_url or settings.chroma_dir} "
                 f"({exc}).",
                 "Run 'coach reindex' to rebuild it.",
             ) from exc
+        self.sentences = SentenceStore(self.vectors, embeddings, self._chunk_ids_of)
         self.lexical = LexicalIndex(settings.lexical_dir)
-        if self.lexical.chunk_ids != self._catalog_chunk_ids():
+        if self.lexical.count != len(self._catalog_chunk_ids()):
             self._rebuild_lexical()
+
+    def _chunk_ids_of(self, doc_id: str) -> list[str]:
+        document = self.catalog.get(doc_id)
+        return document.chunk_ids if document else []
 
     def _catalog_chunk_ids(self) -> set[str]:
         return {cid for doc in self.catalog.all() for cid in doc.chunk_ids}
@@ -97,74 +167,105 @@ class KnowledgeIndex:
         builtin: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        """Index files and folders; unchanged files cost nothing, bad files are reported."""
+        """Index files and folders; unchanged files cost nothing, bad files are reported.
+
+        Changed files are embedded together, up to ``FLUSH_TEXTS`` texts at a time, so that a
+        folder of small files runs at the model's batch rate."""
         files = expand_paths(paths, skip_readme=builtin)
-        report = IngestReport()
-        indexed: list[Chunk] = []
-        stale: set[str] = set()
-        for done, path in enumerate(files, start=1):
-            try:
-                outcome = self._ingest_file(path, builtin)
-                report.merge(outcome.report)
-                indexed += outcome.chunks
-                stale |= outcome.stale
-            except InputError as exc:
-                report.failed.append(IngestFailure(path=str(path), error=str(exc)))
-            if progress:
-                progress(done, len(files), str(path))
-        self.lexical.update(indexed, stale)
-        return report
+        known = {document.source: document for document in self.catalog.all()}
+        run = IngestRun(self, builtin, len(files), progress)
+        unchanged: list[tuple[Path, DocumentInfo]] = []
+        for path in files:
+            previous = known.get(str(path.resolve()))
+            if previous and _same_bytes(path, previous.content_hash):
+                unchanged.append((path, previous))
+            else:
+                run.queue(path, previous)
+        # One lookup for every unchanged file: one whose chunks are not all stored (an
+        # interrupted write, a deleted store) is indexed again.
+        stored = self.vectors.existing_ids([cid for _, doc in unchanged for cid in doc.chunk_ids])
+        for path, previous in unchanged:
+            if set(previous.chunk_ids) <= stored:
+                run.report.unchanged.append(previous.doc_id)
+                run.finished(1, path)
+            else:
+                run.queue(path, previous)
+        run.flush()
+        return run.report
 
-    def _unique_doc_id(self, wanted: str, source: str) -> str:
-        owner = self.catalog.get(wanted)
-        if owner is None or owner.source == source:
-            return wanted
-        return f"{wanted}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
-
-    def _ingest_file(self, path: Path, builtin: bool) -> FileOutcome:
+    def plan(
+        self, path: Path, previous: DocumentInfo | None, claimed: dict[str, str]
+    ) -> PlannedFile:
+        """Load and chunk a file to (re)index, keeping the document id it had, or giving it one
+        that neither the catalog nor this run (``claimed``: id -> source) has for another file."""
         document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1_000_000))
-        previous = self.catalog.by_source(document.source)
         document.doc_id = (
-            previous.doc_id if previous else self._unique_doc_id(document.doc_id, document.source)
+            previous.doc_id
+            if previous
+            else self._unique_doc_id(document.doc_id, document.source, claimed)
         )
-        if (
-            previous
-            and previous.content_hash == document.content_hash
-            and len(self.vectors.existing_ids(previous.chunk_ids)) == len(previous.chunk_ids)
-        ):
-            return FileOutcome(IngestReport(unchanged=[document.doc_id]), [], set())
         chunks = chunk_document(document, max_chars=self.settings.chunk_chars)
         if not chunks:
             raise InputError(
                 f"{path}: has no passage of text long enough to index.",
                 "Add a few sentences of content to it.",
             )
-        new_ids = [chunk.id for chunk in chunks]
+        return PlannedFile(path, document, previous, chunks)
+
+    def write(self, planned: list[PlannedFile], builtin: bool) -> IngestReport:
+        """Embed what is new in these files in one go, then write chunks, the lexical index,
+        questions and catalog entries (the catalog last, so an interrupted write is redone the
+        next time the files are ingested)."""
+        stored = self.vectors.existing_ids([c.id for p in planned for c in p.chunks])
+        fresh = list({c.id: c for p in planned for c in p.chunks if c.id not in stored}.values())
+        units = [split_units(chunk.text) for chunk in fresh]
+        questions = [p.document.questions for p in planned]
+        texts = [
+            *(chunk.indexed_text for chunk in fresh),
+            *(plain(text) for unit_texts in units for text in unit_texts),
+            *(q for doc_questions in questions for q in doc_questions),
+        ]
         encoded_before = self.embeddings.texts_encoded
-        stored = self.vectors.existing_ids(new_ids)
-        fresh = [chunk for chunk in chunks if chunk.id not in stored]
-        self.sentences.upsert(fresh)
-        self.vectors.upsert(fresh)
-        stale = sorted(set(previous.chunk_ids) - set(new_ids)) if previous else []
-        self.vectors.delete(stale)
-        self.sentences.delete_chunks(stale)
-        self.questions.replace(document.doc_id, document.questions)
-        self.catalog.put(
-            document.doc_id,
-            document.source,
-            document.title,
-            document.content_hash,
-            new_ids,
-            builtin,
-        )
-        outcome = "updated" if previous else "added"
-        report = IngestReport(
-            **{outcome: [document.doc_id]},
-            chunks_added=len(fresh),
-            chunks_removed=len(stale),
-            embedded=self.embeddings.texts_encoded - encoded_before,
-        )
-        return FileOutcome(report, chunks, set(stale))
+        counts = [len(fresh), *(len(u) for u in units), *(len(q) for q in questions)]
+        chunk_vectors, *parts = np.split(self._encode(texts), np.cumsum(counts)[:-1])
+        unit_meta = [
+            unit_metadata(unit_texts, vectors)
+            for unit_texts, vectors in zip(units, parts[: len(units)], strict=True)
+        ]
+        question_vectors = parts[len(units) :]
+        self.vectors.upsert(fresh, chunk_vectors, unit_meta)
+        stale = {
+            cid
+            for p in planned
+            if p.previous
+            for cid in set(p.previous.chunk_ids) - {c.id for c in p.chunks}
+        }
+        self.vectors.delete(sorted(stale))
+        self.lexical.update([c for p in planned for c in p.chunks], stale)
+        report = IngestReport(chunks_added=len(fresh), chunks_removed=len(stale))
+        for p, doc_questions, vectors in zip(planned, questions, question_vectors, strict=True):
+            new_ids = [chunk.id for chunk in p.chunks]
+            self.questions.replace(
+                p.document.doc_id, doc_questions, vectors, known=p.previous is not None
+            )
+            doc = p.document
+            self.catalog.put(doc.doc_id, doc.source, doc.title, doc.content_hash, new_ids, builtin)
+            (report.updated if p.previous else report.added).append(doc.doc_id)
+        report.embedded = self.embeddings.texts_encoded - encoded_before
+        return report
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """Vectors for these texts, each distinct text encoded once."""
+        distinct = list(dict.fromkeys(texts))
+        vectors = self.embeddings.encode(distinct)
+        row = {text: i for i, text in enumerate(distinct)}
+        return vectors[[row[text] for text in texts]] if texts else vectors
+
+    def _unique_doc_id(self, wanted: str, source: str, claimed: dict[str, str]) -> str:
+        owner = self.catalog.get(wanted)
+        if claimed.get(wanted, source) == source and (owner is None or owner.source == source):
+            return wanted
+        return f"{wanted}-{hashlib.sha1(source.encode()).hexdigest()[:6]}"
 
     def find(self, doc_id_or_path: str) -> DocumentInfo:
         """Look a document up by id or by the path it was ingested from."""
@@ -182,7 +283,6 @@ class KnowledgeIndex:
         """Remove a document and its chunks from both indexes and the catalog."""
         document = self.find(doc_id_or_path)
         self.vectors.delete(document.chunk_ids)
-        self.sentences.delete_chunks(document.chunk_ids)
         self.questions.delete(document.doc_id)
         self.catalog.delete(document.doc_id)
         self.lexical.update([], set(document.chunk_ids))
@@ -193,12 +293,11 @@ class KnowledgeIndex:
         user_sources = [Path(doc.source) for doc in self.catalog.all() if not doc.builtin]
         try:
             self.vectors.reset()
-            self.sentences.reset()
             self.questions.reset()
         except Exception as exc:
             raise CoachError(f"Could not reset the vector store ({exc}).") from exc
         self.catalog.clear()
+        self.lexical.rebuild([])
         report = self.ingest([self.settings.knowledge_dir], builtin=True, progress=progress)
         report.merge(self.ingest(user_sources, progress=progress))
-        self._rebuild_lexical()
         return report

@@ -1,4 +1,12 @@
-"""Lexical (BM25) index over the same chunks as the vector store, persisted with bm25s."""
+"""Lexical (BM25) index over the same chunks as the vector store, on tantivy.
+
+bm25s, used before, stores scores computed from corpus-wide statistics, so adding one document
+re-indexed every chunk (seconds at 30k chunks, growing with the corpus). tantivy (a Lucene-like
+engine; official Python bindings) adds and deletes documents in segments and applies BM25 at
+query time: adding a file costs milliseconds at any size, searches stay near a millisecond, and
+a process sees another's commits when it reloads. Tokens are made by bm25s's tokenizer (English
+stop words, Snowball stemmer), shared by indexing and querying (``evals/bench_scale.py``).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.errors import IndexUnavailableError
 from assistant.models import Chunk, RetrievedChunk
 
 if TYPE_CHECKING:
-    import bm25s
+    import tantivy
 
-_IDS_FILE = "chunks.json"
-# Each chunk's tokens, in the order of chunks.json: adding or removing a document re-indexes from
-# them instead of reading every chunk back from the vector store and tokenizing it again.
-_TOKENS_FILE = "tokens.json"
+# Files of the bm25s index that earlier releases kept in the same folder.
+_EARLIER_RELEASE = ("chunks.json", "tokens.json", "params.index.json")
+_WRITER_HEAP = 64_000_000
 
 
 @lru_cache(maxsize=1)
@@ -35,94 +43,107 @@ def tokenize(texts: list[str]) -> list[list[str]]:
     )
 
 
+def _schema() -> tantivy.Schema:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("tokens", tokenizer_name="whitespace", index_option="freq")
+    builder.add_bytes_field("chunk", stored=True)
+    return builder.build()
+
+
 class LexicalIndex:
-    """BM25 over chunk texts, loaded from disk on open; every write re-indexes from the stored
-    tokens (only new chunks are tokenized) and is saved atomically."""
+    """BM25 over chunk texts; each chunk is stored with its tokens, so results need no other
+    lookup. A folder that is missing, damaged or from an earlier release opens empty (the
+    knowledge index then rebuilds it from the vector store)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._retriever: bm25s.BM25 | None = None
-        self._chunks: list[Chunk] = []
-        self._load()
+        self._schema = _schema()
+        self._index = self._open()
+
+    def _open(self) -> tantivy.Index:
+        import tantivy
+
+        if any((self.directory / name).exists() for name in _EARLIER_RELEASE):
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            return tantivy.Index(self._schema, path=str(self.directory), reuse=True)
+        except ValueError:  # unreadable or another schema
+            shutil.rmtree(self.directory)
+            self.directory.mkdir(parents=True)
+            return tantivy.Index(self._schema, path=str(self.directory), reuse=True)
+
+    def _searcher(self) -> tantivy.Searcher:
+        self._index.reload()  # commits made since, by this process or another
+        return self._index.searcher()
+
+    @property
+    def count(self) -> int:
+        return self._searcher().num_docs
 
     @property
     def chunk_ids(self) -> set[str]:
-        return {chunk.id for chunk in self._chunks}
+        """Every indexed chunk id (reads every document: for checks, not for the ask path)."""
+        import tantivy
 
-    def _load(self) -> None:
-        ids_file = self.directory / _IDS_FILE
-        if not ids_file.exists():
-            return
-        import bm25s
-
-        try:
-            self._chunks = [Chunk(**item) for item in json.loads(ids_file.read_text())]
-            self._retriever = bm25s.BM25.load(str(self.directory), show_progress=False)
-        except (OSError, ValueError):
-            self._chunks, self._retriever = [], None  # stale or corrupt: caller rebuilds
-
-    def _stored_tokens(self) -> list[list[str]]:
-        """The tokens of the indexed chunks (tokenized again if the file is missing or stale,
-        e.g. an index written by an earlier release)."""
-        try:
-            tokens = json.loads((self.directory / _TOKENS_FILE).read_text())
-            if isinstance(tokens, list) and len(tokens) == len(self._chunks):
-                return tokens
-        except (OSError, ValueError):
-            pass
-        return tokenize([c.indexed_text for c in self._chunks]) if self._chunks else []
+        searcher = self._searcher()
+        hits = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1)).hits
+        return {searcher.doc(address)["id"][0] for _, address in hits}
 
     def rebuild(self, chunks: list[Chunk]) -> None:
         """Index exactly these chunks."""
-        chunks = list(chunks)
-        self._write(chunks, tokenize([c.indexed_text for c in chunks]) if chunks else [])
+        self._write(list(chunks), set(), everything=True)
 
     def update(self, added: list[Chunk], removed: set[str]) -> None:
-        """Remove the chunks with these ids and add those of ``added`` not indexed yet."""
-        present = self.chunk_ids - removed
-        new = [c for c in dict((c.id, c) for c in added).values() if c.id not in present]
-        if not new and not removed & self.chunk_ids:
-            return
-        tokens = self._stored_tokens()
-        keep = [i for i, chunk in enumerate(self._chunks) if chunk.id not in removed]
-        self._write(
-            [self._chunks[i] for i in keep] + new,
-            [tokens[i] for i in keep] + (tokenize([c.indexed_text for c in new]) if new else []),
-        )
+        """Remove the chunks with these ids, and index (or index again) those of ``added``."""
+        added = list({chunk.id: chunk for chunk in added}.values())
+        if added or removed:
+            self._write(added, removed)
 
-    def _write(self, chunks: list[Chunk], tokens: list[list[str]]) -> None:
-        """Index these chunks from their tokens; write aside, then swap."""
-        import bm25s
+    def _write(self, added: list[Chunk], removed: set[str], everything: bool = False) -> None:
+        import tantivy
 
-        self._chunks = chunks
-        self._retriever = None
-        staging = self.directory.with_name(self.directory.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        if chunks:
-            retriever = bm25s.BM25()
-            retriever.index(tokens, show_progress=False)
-            retriever.save(str(staging), show_progress=False)
-            self._retriever = retriever
-        (staging / _IDS_FILE).write_text(json.dumps([c.model_dump() for c in chunks]))
-        (staging / _TOKENS_FILE).write_text(json.dumps(tokens))
-        shutil.rmtree(self.directory, ignore_errors=True)
-        staging.rename(self.directory)
+        try:
+            writer = self._index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+        except ValueError as exc:  # the lock file is held
+            raise IndexUnavailableError(
+                f"The lexical index at {self.directory} is being written by another process.",
+                "Wait for the other 'coach ingest' or 'coach reindex' to finish, then retry.",
+            ) from exc
+        if everything:
+            writer.delete_all_documents()
+        else:
+            for cid in removed | {chunk.id for chunk in added}:
+                writer.delete_documents_by_term("id", cid)
+        tokens = tokenize([chunk.indexed_text for chunk in added]) if added else []
+        for chunk, chunk_tokens in zip(added, tokens, strict=True):
+            writer.add_document(
+                tantivy.Document(
+                    id=chunk.id,
+                    tokens=" ".join(chunk_tokens),
+                    chunk=chunk.model_dump_json().encode(),
+                )
+            )
+        writer.commit()
+        writer.wait_merging_threads()
 
     def search(self, query: str, k: int) -> list[RetrievedChunk]:
         """Top chunks by BM25 score; only chunks sharing at least one term with the query."""
-        if self._retriever is None or not self._chunks:
-            return []
-        vocab = self._retriever.vocab_dict
-        tokens = [token for token in tokenize([query])[0] if token in vocab]
+        import tantivy
+
+        tokens = tokenize([query])[0]
         if not tokens:
             return []
-        k = min(k, len(self._chunks))
-        indices, scores = self._retriever.retrieve([tokens], k=k, show_progress=False)
+        searcher = self._searcher()
+        terms = [
+            (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "tokens", token))
+            for token in tokens
+        ]
         results = []
-        for index, score in zip(indices[0], scores[0], strict=True):
-            if score <= 0:
-                continue
-            chunk = self._chunks[int(index)]
+        for score, address in searcher.search(tantivy.Query.boolean_query(terms), k).hits:
+            chunk = Chunk(**json.loads(searcher.doc(address)["chunk"][0]))
             results.append(chunk.retrieved(float(score), lexical_score=float(score)))
         return results

@@ -27,16 +27,21 @@ class QuestionIndex:
         self._doc_ids: np.ndarray | None = None
         self._vectors: np.ndarray | None = None
 
-    def replace(self, doc_id: str, questions: list[str]) -> None:
-        """Store exactly these example questions for a document (none removes them)."""
-        self.delete(doc_id)
+    def replace(
+        self, doc_id: str, questions: list[str], vectors: np.ndarray, known: bool = True
+    ) -> None:
+        """Store exactly these example questions (with their vectors) for a document; none
+        removes them. A document new to the index (``known`` false) has none to delete."""
+        if known:
+            self.delete(doc_id)
         if questions:
-            self._collection.add(
+            self._collection.upsert(
                 ids=[f"{doc_id}:{i}" for i in range(len(questions))],
                 documents=questions,
                 metadatas=[{"doc_id": doc_id}] * len(questions),
-                embeddings=self.embeddings.encode(questions),
+                embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
             )
+        self._doc_ids = self._vectors = None
 
     def delete(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})

@@ -1,8 +1,16 @@
-"""Sentence-level units of each chunk, embedded at ingest time for extractive answer composition."""
+"""Sentence-level units of each chunk, embedded at ingest time for extractive answer composition.
+
+A chunk's units (its sentences and bullets) and their vectors are kept in the chunk's own metadata
+in the vector store: reading the units of a few chunks is one lookup by id, whatever the size of
+the index, and units are written and deleted with their chunk, never searched or deleted by filter.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,10 +20,13 @@ from assistant.models import Chunk
 
 if TYPE_CHECKING:
     from assistant.index.embeddings import PackagedEmbeddings
+    from assistant.index.vectorstore import VectorStore
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”')]))\s+(?=[\"“(]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MIN_WORDS = 4
+UNITS_KEY = "units"
+UNIT_VECTORS_KEY = "unit_vectors"
 
 
 class Unit(BaseModel):
@@ -70,89 +81,79 @@ def plain(text: str) -> str:
     return re.sub(r"[*_`]+", "", text)
 
 
-class SentenceStore:
-    """Units in their own Chroma collection, keyed by chunk id, vectors computed once at ingest."""
+def unit_metadata(texts: list[str], vectors: np.ndarray) -> dict[str, str]:
+    """A chunk's units as metadata values: the texts as JSON, the vectors as base64 float16
+    (half the bytes of float32; cosine similarities move by less than 1e-3)."""
+    packed = np.asarray(vectors, dtype=np.float16).tobytes()
+    return {UNITS_KEY: json.dumps(texts), UNIT_VECTORS_KEY: base64.b64encode(packed).decode()}
 
-    def __init__(self, client, collection: str, embeddings: PackagedEmbeddings) -> None:
-        self._client = client
-        self._name = collection
-        self.embeddings = embeddings
-        self._collection = client.get_or_create_collection(
-            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+
+def units_from_metadata(chunk: Chunk, meta: dict) -> list[Unit] | None:
+    """The units stored with a chunk, or None when it has none stored (an earlier release's)."""
+    if UNITS_KEY not in meta or UNIT_VECTORS_KEY not in meta:
+        return None
+    texts = json.loads(str(meta[UNITS_KEY]))
+    if not texts:
+        return []
+    raw = base64.b64decode(str(meta[UNIT_VECTORS_KEY]))
+    vectors = np.frombuffer(raw, dtype=np.float16).reshape(len(texts), -1).astype(np.float32)
+    return [
+        Unit(
+            id=f"{chunk.id}:{position}",
+            chunk_id=chunk.id,
+            doc_id=chunk.doc_id,
+            position=position,
+            chunk_position=chunk.position,
+            text=text,
+            vector=vector,
         )
-        # Units never change for a chunk id (a content hash), so reads are cached per process.
+        for position, (text, vector) in enumerate(zip(texts, vectors, strict=True))
+    ]
+
+
+class SentenceStore:
+    """Reads the units stored with each chunk; units never change for a chunk id (a content
+    hash), so they are cached per process."""
+
+    def __init__(
+        self,
+        vectors: VectorStore,
+        embeddings: PackagedEmbeddings,
+        chunk_ids_of: Callable[[str], list[str]],
+    ) -> None:
+        self.vectors = vectors
+        self.embeddings = embeddings
+        self._chunk_ids_of = chunk_ids_of
         self._by_chunk: dict[str, list[Unit]] = {}
-        self._by_document: dict[str, list[Unit]] = {}
-
-    def upsert(self, chunks: list[Chunk]) -> None:
-        ids, texts, metadatas = [], [], []
-        for chunk in chunks:
-            for position, unit in enumerate(split_units(chunk.text)):
-                ids.append(f"{chunk.id}:{position}")
-                texts.append(unit)
-                metadatas.append(
-                    {
-                        "chunk_id": chunk.id,
-                        "doc_id": chunk.doc_id,
-                        "position": position,
-                        "chunk_position": chunk.position,
-                    }
-                )
-        self._by_document.clear()
-        self.delete_chunks([chunk.id for chunk in chunks])  # a changed splitter leaves no strays
-        if ids:
-            vectors = self.embeddings.encode([plain(t) for t in texts])
-            self._collection.upsert(
-                ids=ids, documents=texts, metadatas=metadatas, embeddings=vectors
-            )
-
-    def delete_chunks(self, chunk_ids: list[str]) -> None:
-        self._by_document.clear()
-        if chunk_ids:
-            self._collection.delete(where={"chunk_id": {"$in": chunk_ids}})
 
     def units_for(self, chunk_ids: list[str]) -> list[Unit]:
         """Units of these chunks, in the order of the chunks given, then in reading order."""
-        missing = [cid for cid in chunk_ids if cid not in self._by_chunk]
+        missing = [cid for cid in dict.fromkeys(chunk_ids) if cid not in self._by_chunk]
         if missing:
-            for cid in missing:
-                self._by_chunk[cid] = []
-            for unit in self._get({"chunk_id": {"$in": missing}}):
-                self._by_chunk[unit.chunk_id].append(unit)
-        return [
-            unit
-            for cid in dict.fromkeys(chunk_ids)
-            for unit in sorted(self._by_chunk[cid], key=lambda u: u.position)
-        ]
+            unstored = []
+            for chunk, meta in self.vectors.records(missing):
+                units = units_from_metadata(chunk, meta)
+                if units is None:
+                    unstored.append(chunk)
+                else:
+                    self._by_chunk[chunk.id] = units
+            self._store_units(unstored)
+        return [unit for cid in dict.fromkeys(chunk_ids) for unit in self._by_chunk.get(cid, [])]
 
     def units_of_documents(self, doc_ids: list[str]) -> list[Unit]:
-        """Every unit of these documents."""
-        for doc_id in doc_ids:
-            if doc_id not in self._by_document:
-                self._by_document[doc_id] = self._get({"doc_id": doc_id})
-        return [unit for doc_id in doc_ids for unit in self._by_document[doc_id]]
+        """Every unit of these documents, in reading order."""
+        return self.units_for([cid for doc_id in doc_ids for cid in self._chunk_ids_of(doc_id)])
 
-    def _get(self, where: dict) -> list[Unit]:
-        data = self._collection.get(where=where, include=["documents", "metadatas", "embeddings"])
-        return [
-            Unit(
-                id=uid,
-                chunk_id=str(meta["chunk_id"]),
-                doc_id=str(meta["doc_id"]),
-                position=int(meta["position"]),
-                chunk_position=int(meta.get("chunk_position", 0)),
-                text=text,
-                vector=np.asarray(vector, dtype=np.float32),
-            )
-            for uid, text, meta, vector in zip(
-                data["ids"], data["documents"], data["metadatas"], data["embeddings"], strict=True
-            )
-        ]
-
-    def reset(self) -> None:
-        self._by_chunk.clear()
-        self._by_document.clear()
-        self._client.delete_collection(self._name)
-        self._collection = self._client.get_or_create_collection(
-            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
-        )
+    def _store_units(self, chunks: list[Chunk]) -> None:
+        """Compute and keep the units of chunks indexed before units were stored with them."""
+        if not chunks:
+            return
+        texts = [split_units(chunk.text) for chunk in chunks]
+        flat = self.embeddings.encode([plain(t) for unit_texts in texts for t in unit_texts])
+        metadatas, start = [], 0
+        for chunk, unit_texts in zip(chunks, texts, strict=True):
+            meta = unit_metadata(unit_texts, flat[start : start + len(unit_texts)])
+            start += len(unit_texts)
+            metadatas.append(meta)
+            self._by_chunk[chunk.id] = units_from_metadata(chunk, meta) or []
+        self.vectors.annotate([chunk.id for chunk in chunks], metadatas)

@@ -11,13 +11,25 @@ from assistant.models import Chunk, RetrievedChunk
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from langchain_chroma import Chroma
+    import numpy as np
 
     from assistant.index.embeddings import PackagedEmbeddings
 
 
 def _list_field(value: object) -> list[str]:
     return [item for item in str(value or "").split(",") if item]
+
+
+def _metadata(chunk: Chunk) -> dict:
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "section": chunk.section,
+        "source": chunk.source,
+        "position": chunk.position,
+        "audience": ",".join(chunk.audience),
+        "topics": ",".join(chunk.topics),
+    }
 
 
 def open_client(chroma_dir: Path, chroma_url: str | None):
@@ -49,67 +61,87 @@ def open_client(chroma_dir: Path, chroma_url: str | None):
         ) from exc
 
 
+def drop_collection(client, name: str) -> None:
+    """Delete a collection if it exists."""
+    if name in {getattr(c, "name", c) for c in client.list_collections()}:
+        client.delete_collection(name)
+
+
 class VectorStore:
-    """Chunks in a Chroma collection (cosine space), searched with the packaged embeddings."""
+    """Chunks in a Chroma collection (cosine space), always with our own vectors.
+
+    The collection is used directly rather than through LangChain's Chroma wrapper: ingest
+    writes vectors it computed for many files at once, in the client's largest batches (the
+    wrapper embeds again, one call at a time), and importing the wrapper pulls in LangChain's
+    tracing stack, about half a second of every cold `coach ask`.
+    """
 
     def __init__(self, embeddings: PackagedEmbeddings, client, collection: str) -> None:
-        from langchain_chroma import Chroma
-
         self.embeddings = embeddings
-        self._store: Chroma = Chroma(
-            collection_name=collection,
-            embedding_function=embeddings,
-            client=client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+        self._client = client
+        self._name = collection
+        self._open()
         # Ids are content hashes, so a passage read once never changes: answers re-read the same
         # sections all the time.
         self._passages: dict[str, RetrievedChunk] = {}
 
-    def upsert(self, chunks: list[Chunk]) -> None:
-        """Embed and store chunks (ids are content hashes, so this never duplicates)."""
-        if not chunks:
-            return
-        self._store.add_texts(
-            texts=[chunk.indexed_text for chunk in chunks],
-            ids=[chunk.id for chunk in chunks],
-            metadatas=[
-                {
-                    "doc_id": chunk.doc_id,
-                    "title": chunk.title,
-                    "section": chunk.section,
-                    "source": chunk.source,
-                    "position": chunk.position,
-                    "audience": ",".join(chunk.audience),
-                    "topics": ",".join(chunk.topics),
-                }
-                for chunk in chunks
-            ],
+    def _open(self) -> None:
+        self._collection = self._client.get_or_create_collection(
+            self._name, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
 
+    def _batches(self, items: list) -> list[list]:
+        size = self._client.get_max_batch_size()
+        return [items[start : start + size] for start in range(0, len(items), size)]
+
+    def upsert(
+        self, chunks: list[Chunk], vectors: np.ndarray, extra: list[dict] | None = None
+    ) -> None:
+        """Store chunks with their vectors and any extra metadata (ids are content hashes, so
+        this never duplicates)."""
+        rows = list(zip(chunks, vectors.tolist(), extra or [{}] * len(chunks), strict=True))
+        for batch in self._batches(rows):
+            self._collection.upsert(
+                ids=[chunk.id for chunk, _, _ in batch],
+                documents=[chunk.indexed_text for chunk, _, _ in batch],
+                embeddings=[vector for _, vector, _ in batch],
+                metadatas=[_metadata(chunk) | more for chunk, _, more in batch],
+            )
+
+    def annotate(self, ids: list[str], metadatas: list[dict]) -> None:
+        """Add these metadata fields to stored chunks."""
+        for batch in self._batches(list(zip(ids, metadatas, strict=True))):
+            self._collection.update(ids=[i for i, _ in batch], metadatas=[m for _, m in batch])
+
     def delete(self, ids: list[str]) -> None:
-        if ids:
-            self._store.delete(ids=ids)
-            for cid in ids:
-                self._passages.pop(cid, None)
+        for batch in self._batches(ids):
+            self._collection.delete(ids=batch)
+        for cid in ids:
+            self._passages.pop(cid, None)
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of these chunk ids are already stored."""
-        if not ids:
-            return set()
-        return set(self._store.get(ids=ids, include=[])["ids"])
+        found: set[str] = set()
+        for batch in self._batches(list(dict.fromkeys(ids))):
+            found.update(self._collection.get(ids=batch, include=[])["ids"])
+        return found
 
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, e.g. to rebuild the lexical index."""
-        return self.get([])
+        return [chunk for chunk, _ in self._records(None)]
 
     def get(self, ids: list[str]) -> list[Chunk]:
-        """These chunks (every chunk when ``ids`` is empty)."""
-        data = self._store.get(
-            ids=list(dict.fromkeys(ids)) or None, include=["documents", "metadatas"]
-        )
+        """These chunks (none when ``ids`` is empty)."""
+        return [chunk for chunk, _ in self.records(ids)]
+
+    def records(self, ids: list[str]) -> list[tuple[Chunk, dict]]:
+        """These chunks with their stored metadata (none when ``ids`` is empty)."""
+        return self._records(list(dict.fromkeys(ids))) if ids else []
+
+    def _records(self, ids: list[str] | None) -> list[tuple[Chunk, dict]]:
+        data = self._collection.get(ids=ids, include=["documents", "metadatas"])
         return [
-            self._to_chunk(cid, text, meta)
+            (self._to_chunk(cid, text, meta or {}), meta or {})
             for cid, text, meta in zip(
                 data["ids"], data["documents"], data["metadatas"], strict=True
             )
@@ -123,20 +155,31 @@ class VectorStore:
         return [self._passages[cid] for cid in dict.fromkeys(ids) if cid in self._passages]
 
     def count(self) -> int:
-        return self._store._collection.count()
+        return self._collection.count()
 
     def search(self, query_vector: list[float], k: int) -> list[RetrievedChunk]:
         """Nearest chunks by cosine similarity (score in [-1, 1], higher is closer)."""
-        hits = self._store.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
+        data = self._collection.query(
+            query_embeddings=[list(query_vector)],
+            n_results=k,
+            include=["documents", "metadatas", "distances"],
+        )
         results = []
-        for doc, distance in hits:
-            chunk = self._to_chunk(doc.id or "", doc.page_content, doc.metadata)
+        for cid, text, meta, distance in zip(
+            data["ids"][0],
+            data["documents"][0],  # type: ignore[index]
+            data["metadatas"][0],  # type: ignore[index]
+            data["distances"][0],  # type: ignore[index]
+            strict=True,
+        ):
+            chunk = self._to_chunk(cid, text, meta or {})
             results.append(chunk.retrieved(1.0 - distance, dense_score=1.0 - distance))
         return results
 
     def reset(self) -> None:
         """Drop every chunk (used by reindex)."""
-        self._store.reset_collection()
+        self._client.delete_collection(self._name)
+        self._open()
         self._passages.clear()
 
     @staticmethod

@@ -13,7 +13,12 @@ from assistant.errors import InputError
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer
 from assistant.generation.llm import BackendError, make_chat_model
-from assistant.generation.prompts import answer_prompt, condense_prompt, number_passages
+from assistant.generation.prompts import (
+    ANSWER_SYSTEM,
+    CONDENSE_SYSTEM,
+    chat_prompt,
+    number_passages,
+)
 from assistant.index.sentences import SentenceStore, Unit
 from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
@@ -206,7 +211,7 @@ class Answerer:
     def _condense(self, question: str, history: list[Turn], backend: str) -> str:
         model = make_chat_model(self.settings, backend)
         try:
-            reply = (condense_prompt | model).invoke(
+            reply = (chat_prompt(CONDENSE_SYSTEM) | model).invoke(
                 {"history": _llm_messages(history), "question": question}
             )
         except Exception as exc:
@@ -218,7 +223,7 @@ class Answerer:
         self, base: Answer, chunks: list[RetrievedChunk], history: list[Turn], backend: str
     ) -> Iterator[str | Answer]:
         model = make_chat_model(self.settings, backend)
-        chain = answer_prompt | model
+        chain = chat_prompt(ANSWER_SYSTEM) | model
         inputs = {
             "role": base.role,
             "passages": number_passages(chunks),
