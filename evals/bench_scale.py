@@ -37,6 +37,7 @@ from assistant.generation.composer import Composer
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.knowledge_index import KnowledgeIndex
 from assistant.index.sentences import plain, split_units
+from assistant.ingest import chunk_document, load_file
 from evals.bench_ask import DEV_SET, percentile
 
 SECTIONS_PER_DOC = 8
@@ -64,7 +65,7 @@ class SyntheticEmbeddings(PackagedEmbeddings):
             return self.known[text]
         parts = [self.known.get(plain(u)) for u in split_units(text.split("\n\n", 1)[-1])]
         found = [p for p in parts if p is not None]
-        if not found or len(found) < len(parts):
+        if not found:
             return None
         mean = np.mean(found, axis=0)
         return mean / np.linalg.norm(mean)
@@ -88,6 +89,32 @@ def sentence_vectors(settings: Settings) -> dict[str, np.ndarray]:
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
     return dict(zip(sentences, vectors, strict=True))
+
+
+def whole_sentences(known: dict[str, np.ndarray]) -> list[str]:
+    """Sentences that split back into themselves when joined with others, so every unit of a
+    synthetic section is a known sentence."""
+    return [
+        s
+        for s in sorted(known)
+        if s[:1].isupper() and s[-1:] in ".!?" and split_units(f"{s} {s}") == [s, s]
+    ]
+
+
+def raw_encode_seconds(settings: Settings, embeddings: PackagedEmbeddings) -> float:
+    """Encoding, in one call, exactly the texts a first build of the built-in knowledge embeds
+    (passages, their sentence units, example questions)."""
+    texts: list[str] = []
+    for path in sorted(settings.knowledge_dir.glob("*.md")):
+        if path.name.lower() == "readme.md":
+            continue
+        document = load_file(path, max_bytes=10**8)
+        chunks = chunk_document(document, max_chars=settings.chunk_chars)
+        texts += [chunk.indexed_text for chunk in chunks]
+        texts += [plain(unit) for chunk in chunks for unit in split_units(chunk.text)]
+        texts += document.questions
+    distinct = list(dict.fromkeys(texts))
+    return seconds(lambda: embeddings.encode(distinct))
 
 
 def write_documents(folder: Path, first: int, count: int, sentences: list[str]) -> None:
@@ -129,17 +156,24 @@ def timed_compose(samples: list[float]) -> Iterator[None]:
         Composer.compose = original  # type: ignore[method-assign]
 
 
-_OPEN_PROBE = (
-    "import time; t = time.perf_counter(); from assistant.coach import Coach; Coach.open();"
-    "print(time.perf_counter() - t)"
-)
+_PROBE = """
+import json, time
+started = time.perf_counter()
+from assistant.coach import Coach
+coach = Coach.open()
+opened = time.perf_counter() - started
+coach.ask("My mentor keeps cancelling our meetings. What should I do?")
+peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
+print(json.dumps({"open_s": opened, "peak_rss_mb": int(peak) / 1024}))
+"""
 
 
 def cold_process(env: dict[str, str]) -> dict[str, float]:
-    """In new processes: `Coach.open` (imports included), and `coach ask` from process start to
-    the printed answer, with its peak memory."""
-    opened = subprocess.run(
-        [sys.executable, "-c", _OPEN_PROBE], env=env, capture_output=True, text=True, check=True
+    """In new processes: `Coach.open` (imports included) and a first answer with its peak
+    memory (VmHWM: after a fork, rusage would count the parent's pages), and `coach ask` from
+    process start to the printed answer."""
+    probe = subprocess.run(
+        [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True
     )
     started = time.perf_counter()
     subprocess.run(
@@ -149,9 +183,8 @@ def cold_process(env: dict[str, str]) -> dict[str, float]:
         check=True,
     )
     return {
-        "open_s": float(opened.stdout.split()[-1]),
+        **json.loads(probe.stdout.splitlines()[-1]),
         "cold_ask_s": time.perf_counter() - started,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -227,9 +260,19 @@ def run(sizes: list[int], work: Path, chroma_url: str | None) -> list[dict]:
         encoding="utf-8",
     )
     build = seconds(lambda: Coach.open(home=home))
-    rows = [{"size": "built-in", "ingest_s": build, **measure(home, env, questions, extra)}]
+    raw = raw_encode_seconds(settings, PackagedEmbeddings(cache_dir=settings.cache_dir))
+    rows = [
+        {
+            "size": "built-in",
+            "ingest_s": build,
+            "raw_encode_s": raw,
+            "build_vs_raw_encode": build / raw,
+            **measure(home, env, questions, extra),
+        }
+    ]
+    print(json.dumps(rows[0]), flush=True)
     known = sentence_vectors(settings)
-    sentences = sorted(known)
+    sentences = whole_sentences(known)
     index = KnowledgeIndex(settings, SyntheticEmbeddings(known, cache_dir=settings.cache_dir))
     per_doc, made = SECTIONS_PER_DOC, 0
     corpus = work / "corpus"

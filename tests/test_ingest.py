@@ -147,6 +147,27 @@ def test_same_name_in_two_folders_gets_distinct_ids(small_coach, tmp_path):
     assert len(report.added) == 2 and len(set(report.added)) == 2
 
 
+def test_a_folder_is_embedded_in_one_batch_with_progress_per_file(small_coach, tmp_path):
+    """Files are embedded together (the model sees full, length-sorted batches); every file is
+    reported once, in order, and a repeated sentence is encoded once."""
+    calls: list[int] = []
+    real_encode = small_coach.embeddings.encode
+    small_coach.embeddings.encode = lambda texts: calls.append(len(texts)) or real_encode(texts)
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for n in range(3):
+        text = NOTE_MD.replace("pairing-notes", f"pairing-{n}").replace("twenty", f"{20 + n}")
+        (folder / f"pairing-{n}.md").write_text(text)
+    seen: list[tuple[int, int]] = []
+    report = small_coach.ingest([folder], progress=lambda d, t, item: seen.append((d, t)))
+    assert sorted(report.added) == ["pairing-0", "pairing-1", "pairing-2"]
+    assert len(calls) == 1 and report.embedded == calls[0]
+    # per file, its own driver passage and the first line of its sentence; the line after it
+    # and the debrief section (passage, sentence) are the same text in all three: encoded once
+    assert report.chunks_added == 6 and calls[0] == 3 * 2 + 3
+    assert seen[-1] == (3, 3) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
 def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     binary = tmp_path / "image.md"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))

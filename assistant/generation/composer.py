@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from assistant.generation.citations import CitationBook
 from assistant.index.lexical import tokenize
-from assistant.index.sentences import SentenceStore, Unit, plain
+from assistant.index.sentences import SentenceStore, Unit
 from assistant.index.vectorstore import VectorStore
 from assistant.models import Citation, RetrievedChunk
 
@@ -123,8 +123,8 @@ class Composer:
         if not units:
             return np.zeros(0)
         vectors = np.stack([u.vector for u in units])
-        query_terms, *unit_terms = tokenize([query, *(plain(u.text) for u in units)])
-        overlap = np.asarray([min(3, len(set(query_terms) & set(t))) for t in unit_terms])
+        query_terms = set(tokenize([query])[0])
+        overlap = np.asarray([min(3, len(query_terms & t)) for t in self.sentences.terms(units)])
         bonus = np.asarray([doc_bonus.get(u.doc_id, 0.0) for u in units])
         quote_only = np.asarray([u.text[:1] in '"“' for u in units])
         # "This week: ..." advice is kept for the next step; bare example quotes lack context.
@@ -143,6 +143,7 @@ class Composer:
         q = np.asarray(query_vector, dtype=np.float32)
         doc_order = documents_by_evidence(chunks)
         doc_bonus = dict(zip(doc_order[:2], self.doc_bonus, strict=False))
+        self.sentences.prefetch(doc_order[:2], [c.id for c in chunks])
         units = list(
             {u.id: u for u in [*self.sentences.units_of_documents(doc_order[:1]),
                                *self.sentences.units_for([c.id for c in chunks])]}.values()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from contextlib import closing
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from assistant.models import DocumentInfo
 from assistant.sqlite_store import SQLiteStore
@@ -20,6 +21,17 @@ CREATE TABLE IF NOT EXISTS documents (
     builtin INTEGER NOT NULL DEFAULT 0
 )
 """
+
+
+class CatalogEntry(NamedTuple):
+    """What the catalog records of a document when it is indexed."""
+
+    doc_id: str
+    source: str
+    title: str
+    content_hash: str
+    chunk_ids: list[str]
+    builtin: bool
 
 
 class Catalog(SQLiteStore):
@@ -54,24 +66,27 @@ class Catalog(SQLiteStore):
         found = self._query("SELECT * FROM documents WHERE source = ?", (source,))
         return found[0] if found else None
 
-    def put(
-        self,
-        doc_id: str,
-        source: str,
-        title: str,
-        content_hash: str,
-        chunk_ids: list[str],
-        builtin: bool,
-    ) -> DocumentInfo:
-        """Insert or replace the entry for this document."""
+    def put(self, entries: list[CatalogEntry]) -> None:
+        """Insert or replace the entries of these documents, in one transaction."""
         now = datetime.now(timezone.utc).isoformat()
         with closing(self.connect()) as conn, conn:
-            conn.execute("DELETE FROM documents WHERE source = ? OR doc_id = ?", (source, doc_id))
-            conn.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, source, title, content_hash, json.dumps(chunk_ids), now, int(builtin)),
-            )
-        return self.get(doc_id)  # type: ignore[return-value]
+            for entry in entries:
+                conn.execute(
+                    "DELETE FROM documents WHERE source = ? OR doc_id = ?",
+                    (entry.source, entry.doc_id),
+                )
+                conn.execute(
+                    "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry.doc_id,
+                        entry.source,
+                        entry.title,
+                        entry.content_hash,
+                        json.dumps(entry.chunk_ids),
+                        now,
+                        int(entry.builtin),
+                    ),
+                )
 
     def delete(self, doc_id: str) -> None:
         with closing(self.connect()) as conn, conn:

@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import CoachError, IndexUnavailableError, InputError
-from assistant.index.catalog import Catalog
+from assistant.index.catalog import Catalog, CatalogEntry
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
 from assistant.index.questions import QuestionIndex
@@ -243,14 +243,30 @@ class KnowledgeIndex:
         self.vectors.delete(sorted(stale))
         self.lexical.update([c for p in planned for c in p.chunks], stale)
         report = IngestReport(chunks_added=len(fresh), chunks_removed=len(stale))
-        for p, doc_questions, vectors in zip(planned, questions, question_vectors, strict=True):
-            new_ids = [chunk.id for chunk in p.chunks]
-            self.questions.replace(
-                p.document.doc_id, doc_questions, vectors, known=p.previous is not None
-            )
-            doc = p.document
-            self.catalog.put(doc.doc_id, doc.source, doc.title, doc.content_hash, new_ids, builtin)
-            (report.updated if p.previous else report.added).append(doc.doc_id)
+        self.questions.replace(
+            [
+                (p.document.doc_id, doc_questions, vectors)
+                for p, doc_questions, vectors in zip(
+                    planned, questions, question_vectors, strict=True
+                )
+            ],
+            known={p.document.doc_id for p in planned if p.previous},
+        )
+        self.catalog.put(
+            [
+                CatalogEntry(
+                    p.document.doc_id,
+                    p.document.source,
+                    p.document.title,
+                    p.document.content_hash,
+                    [chunk.id for chunk in p.chunks],
+                    builtin,
+                )
+                for p in planned
+            ]
+        )
+        for p in planned:
+            (report.updated if p.previous else report.added).append(p.document.doc_id)
         report.embedded = self.embeddings.texts_encoded - encoded_before
         return report
 

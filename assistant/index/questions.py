@@ -27,19 +27,23 @@ class QuestionIndex:
         self._doc_ids: np.ndarray | None = None
         self._vectors: np.ndarray | None = None
 
-    def replace(
-        self, doc_id: str, questions: list[str], vectors: np.ndarray, known: bool = True
-    ) -> None:
-        """Store exactly these example questions (with their vectors) for a document; none
-        removes them. A document new to the index (``known`` false) has none to delete."""
-        if known:
-            self.delete(doc_id)
-        if questions:
+    def replace(self, documents: list[tuple[str, list[str], np.ndarray]], known: set[str]) -> None:
+        """Store exactly these example questions, with their vectors, for each document (none
+        removes them), in one write. Documents not in ``known`` are new: nothing to delete."""
+        stale = sorted(known & {doc_id for doc_id, _, _ in documents})
+        if stale:
+            self._collection.delete(where={"doc_id": {"$in": stale}})
+        rows = [
+            (f"{doc_id}:{i}", question, doc_id, vector)
+            for doc_id, questions, vectors in documents
+            for i, (question, vector) in enumerate(zip(questions, vectors, strict=True))
+        ]
+        if rows:
             self._collection.upsert(
-                ids=[f"{doc_id}:{i}" for i in range(len(questions))],
-                documents=questions,
-                metadatas=[{"doc_id": doc_id}] * len(questions),
-                embeddings=np.asarray(vectors, dtype=np.float32).tolist(),
+                ids=[row[0] for row in rows],
+                documents=[row[1] for row in rows],
+                metadatas=[{"doc_id": row[2]} for row in rows],
+                embeddings=np.asarray([row[3] for row in rows], dtype=np.float32).tolist(),
             )
         self._doc_ids = self._vectors = None
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from assistant.index.lexical import tokenize
+from assistant.index.memo import Memo
 from assistant.models import Chunk
 
 if TYPE_CHECKING:
@@ -124,11 +126,14 @@ class SentenceStore:
         self.vectors = vectors
         self.embeddings = embeddings
         self._chunk_ids_of = chunk_ids_of
-        self._by_chunk: dict[str, list[Unit]] = {}
+        self._by_chunk: Memo[list[Unit]] = Memo(limit=20_000)
+        self._terms: Memo[set[str]] = Memo(limit=150_000)
 
     def units_for(self, chunk_ids: list[str]) -> list[Unit]:
         """Units of these chunks, in the order of the chunks given, then in reading order."""
-        missing = [cid for cid in dict.fromkeys(chunk_ids) if cid not in self._by_chunk]
+        wanted = list(dict.fromkeys(chunk_ids))
+        found = {cid: self._by_chunk[cid] for cid in wanted if cid in self._by_chunk}
+        missing = [cid for cid in wanted if cid not in found]
         if missing:
             unstored = []
             for chunk, meta in self.vectors.records(missing):
@@ -136,24 +141,43 @@ class SentenceStore:
                 if units is None:
                     unstored.append(chunk)
                 else:
-                    self._by_chunk[chunk.id] = units
-            self._store_units(unstored)
-        return [unit for cid in dict.fromkeys(chunk_ids) for unit in self._by_chunk.get(cid, [])]
+                    found[chunk.id] = units
+            found.update(self._store_units(unstored))
+            self._by_chunk.update((cid, found[cid]) for cid in missing if cid in found)
+        return [unit for cid in wanted for unit in found.get(cid, [])]
+
+    def prefetch(self, doc_ids: list[str], chunk_ids: list[str]) -> None:
+        """Read the units of these documents and chunks in one lookup (a composer needs them
+        all; one read costs the same as each of several)."""
+        self.units_for(self._document_chunk_ids(doc_ids) + chunk_ids)
 
     def units_of_documents(self, doc_ids: list[str]) -> list[Unit]:
         """Every unit of these documents, in reading order."""
-        return self.units_for([cid for doc_id in doc_ids for cid in self._chunk_ids_of(doc_id)])
+        return self.units_for(self._document_chunk_ids(doc_ids))
 
-    def _store_units(self, chunks: list[Chunk]) -> None:
-        """Compute and keep the units of chunks indexed before units were stored with them."""
+    def _document_chunk_ids(self, doc_ids: list[str]) -> list[str]:
+        return [cid for doc_id in doc_ids for cid in self._chunk_ids_of(doc_id)]
+
+    def terms(self, units: list[Unit]) -> list[set[str]]:
+        """Each unit's BM25 terms (tokenized once per process: answers reuse the same units)."""
+        terms = {u.id: self._terms[u.id] for u in units if u.id in self._terms}
+        new = [u for u in units if u.id not in terms]
+        if new:
+            for unit, tokens in zip(new, tokenize([plain(u.text) for u in new]), strict=True):
+                terms[unit.id] = self._terms[unit.id] = set(tokens)
+        return [terms[u.id] for u in units]
+
+    def _store_units(self, chunks: list[Chunk]) -> dict[str, list[Unit]]:
+        """Compute and store the units of chunks indexed before units were kept with them."""
         if not chunks:
-            return
+            return {}
         texts = [split_units(chunk.text) for chunk in chunks]
         flat = self.embeddings.encode([plain(t) for unit_texts in texts for t in unit_texts])
-        metadatas, start = [], 0
+        metadatas, units, start = [], {}, 0
         for chunk, unit_texts in zip(chunks, texts, strict=True):
             meta = unit_metadata(unit_texts, flat[start : start + len(unit_texts)])
             start += len(unit_texts)
             metadatas.append(meta)
-            self._by_chunk[chunk.id] = units_from_metadata(chunk, meta) or []
+            units[chunk.id] = units_from_metadata(chunk, meta) or []
         self.vectors.annotate([chunk.id for chunk in chunks], metadatas)
+        return units

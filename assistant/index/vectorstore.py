@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from assistant.errors import IndexUnavailableError
+from assistant.index.memo import Memo
 from assistant.models import Chunk, RetrievedChunk
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class VectorStore:
         self._open()
         # Ids are content hashes, so a passage read once never changes: answers re-read the same
         # sections all the time.
-        self._passages: dict[str, RetrievedChunk] = {}
+        self._passages: Memo[RetrievedChunk] = Memo(limit=20_000)
 
     def _open(self) -> None:
         self._collection = self._client.get_or_create_collection(
@@ -140,18 +141,21 @@ class VectorStore:
 
     def _records(self, ids: list[str] | None) -> list[tuple[Chunk, dict]]:
         data = self._collection.get(ids=ids, include=["documents", "metadatas"])
-        return [
+        records = [
             (self._to_chunk(cid, text, meta or {}), meta or {})
             for cid, text, meta in zip(
                 data["ids"], data["documents"], data["metadatas"], strict=True
             )
         ]
+        if ids is not None:  # kept for `passages`: a chunk read once is often shown later
+            self._passages.update((chunk.id, chunk.retrieved()) for chunk, _ in records)
+        return records
 
     def passages(self, ids: list[str]) -> list[RetrievedChunk]:
         """These chunks as unscored passages, in the order given (none when ``ids`` is empty)."""
         missing = [cid for cid in dict.fromkeys(ids) if cid not in self._passages]
         if missing:
-            self._passages.update((chunk.id, chunk.retrieved()) for chunk in self.get(missing))
+            self.records(missing)
         return [self._passages[cid] for cid in dict.fromkeys(ids) if cid in self._passages]
 
     def count(self) -> int:
