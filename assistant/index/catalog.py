@@ -58,6 +58,20 @@ class Catalog(SQLiteStore):
     def all(self) -> list[DocumentInfo]:
         return self._query("SELECT * FROM documents ORDER BY builtin DESC, doc_id")
 
+    def builtin(self) -> list[DocumentInfo]:
+        return self._query("SELECT * FROM documents WHERE builtin = 1 ORDER BY doc_id")
+
+    def is_empty(self) -> bool:
+        with closing(self.connect()) as conn:
+            return conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+
+    def chunk_count(self) -> int:
+        """How many chunks the catalogued documents have (counted in SQL: opening a large
+        index must not parse every entry)."""
+        with closing(self.connect()) as conn:
+            row = conn.execute("SELECT SUM(json_array_length(chunk_ids)) FROM documents")
+            return int(row.fetchone()[0] or 0)
+
     def get(self, doc_id: str) -> DocumentInfo | None:
         found = self._query("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
         return found[0] if found else None
@@ -65,6 +79,18 @@ class Catalog(SQLiteStore):
     def by_source(self, source: str) -> DocumentInfo | None:
         found = self._query("SELECT * FROM documents WHERE source = ?", (source,))
         return found[0] if found else None
+
+    def by_sources(self, sources: list[str]) -> dict[str, DocumentInfo]:
+        """The entries of these sources (the rest are not catalogued), by source."""
+        found: dict[str, DocumentInfo] = {}
+        for start in range(0, len(sources), 500):
+            batch = sources[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            for document in self._query(
+                f"SELECT * FROM documents WHERE source IN ({marks})", tuple(batch)
+            ):
+                found[document.source] = document
+        return found
 
     def put(self, entries: list[CatalogEntry]) -> None:
         """Insert or replace the entries of these documents, in one transaction."""

@@ -134,28 +134,25 @@ class KnowledgeIndex:
             ) from exc
         self.sentences = SentenceStore(self.vectors, embeddings, self._chunk_ids_of)
         self.lexical = LexicalIndex(settings.lexical_dir)
-        if self.lexical.count != len(self._catalog_chunk_ids()):
+        if self.lexical.count != self.catalog.chunk_count():
             self._rebuild_lexical()
 
     def _chunk_ids_of(self, doc_id: str) -> list[str]:
         document = self.catalog.get(doc_id)
         return document.chunk_ids if document else []
 
-    def _catalog_chunk_ids(self) -> set[str]:
-        return {cid for doc in self.catalog.all() for cid in doc.chunk_ids}
-
     def _rebuild_lexical(self) -> None:
         self.lexical.rebuild(self.vectors.all_chunks())
 
     def is_empty(self) -> bool:
-        return not self.catalog.all()
+        return self.catalog.is_empty()
 
     def changed_builtin(self) -> list[Path]:
         """Built-in documents whose file changed since it was indexed (an upgrade, an edit)."""
         changed = []
-        for document in self.catalog.all():
+        for document in self.catalog.builtin():
             path = Path(document.source)
-            if not document.builtin or not path.is_file():
+            if not path.is_file():
                 continue
             if hashlib.sha256(path.read_bytes()).hexdigest() != document.content_hash:
                 changed.append(path)
@@ -172,7 +169,7 @@ class KnowledgeIndex:
         Changed files are embedded together, up to ``FLUSH_TEXTS`` texts at a time, so that a
         folder of small files runs at the model's batch rate."""
         files = expand_paths(paths, skip_readme=builtin)
-        known = {document.source: document for document in self.catalog.all()}
+        known = self.catalog.by_sources([str(path.resolve()) for path in files])
         run = IngestRun(self, builtin, len(files), progress)
         unchanged: list[tuple[Path, DocumentInfo]] = []
         for path in files:
