@@ -84,8 +84,8 @@ class IngestFailure(BaseModel):
 
 
 class IngestReport(BaseModel):
-    """What an ingest did: per-document outcome, chunks added and removed, and how many texts
-    were embedded (passages, their sentence units and example questions: all the model's work)."""
+    """What an ingest did: per-document outcome, chunks added and removed, and how many distinct
+    texts were embedded (passages, their sentence units and example questions)."""
 
     added: list[str] = Field(default_factory=list)
     updated: list[str] = Field(default_factory=list)

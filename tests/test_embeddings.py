@@ -34,6 +34,19 @@ def test_onnx_and_sentence_transformers_give_the_same_vectors(knowledge_text):
     assert float((onnx * reference).sum(axis=1).min()) >= 0.9999
 
 
+def test_texts_encoded_lately_are_not_sent_to_the_model_again():
+    embeddings = PackagedEmbeddings()
+    texts = ["A text no other test encodes, about kites.", "Another one, about tea."]
+    first = embeddings.encode([texts[0], texts[1], texts[0]])
+    assert embeddings.texts_encoded == 2  # a repeated text is encoded once
+    again = PackagedEmbeddings().encode(texts[::-1])
+    assert np.array_equal(again, first[[1, 0]])
+    assert embeddings.texts_encoded == 2
+    fresh = PackagedEmbeddings()
+    fresh.encode(["A third text, about clouds."])
+    assert fresh.texts_encoded == 1
+
+
 def test_an_index_built_with_one_encoder_is_searched_with_the_other(tmp_path, small_knowledge):
     built = Coach.open(home=tmp_path, knowledge_dir=small_knowledge, embedding_encoder="onnx")
     other = Coach(built.settings.model_copy(update={"embedding_encoder": "sentence-transformers"}))

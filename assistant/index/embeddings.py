@@ -29,6 +29,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import enforce_offline
+from assistant.index.memo import Memo
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -206,6 +207,10 @@ def onnx_encoder(cache_dir: Path) -> OnnxEncoder:
     return OnnxEncoder(cache_dir)
 
 
+# Vectors of texts encoded lately in this process, by encoder and text (about 77 MB at most).
+_RECENT: Memo[np.ndarray] = Memo(limit=50_000)
+
+
 class PackagedEmbeddings(Embeddings):
     """LangChain embeddings over the packaged model; counts every text it sends to the model."""
 
@@ -224,14 +229,27 @@ class PackagedEmbeddings(Embeddings):
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
+        """Unit-length float32 vectors, one row per text; a text this process encoded lately
+        is not sent to the model again (a reindex, the same file in another data folder)."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         with self._lock:
-            self.texts_encoded += len(texts)
-            if self.encoder == "onnx":
-                return onnx_encoder(self.cache_dir)(texts, self.batch_size)
-            return sentence_transformers_encode(texts, self.batch_size)
+            keys = [f"{self.encoder}:{text}" for text in texts]
+            vectors = {key: _RECENT[key] for key in keys if key in _RECENT}
+            missing = {
+                key: text for key, text in zip(keys, texts, strict=True) if key not in vectors
+            }
+            if missing:
+                new = self._model(list(missing.values()))
+                self.texts_encoded += len(missing)
+                for key, vector in zip(missing, new, strict=True):
+                    vectors[key] = _RECENT[key] = vector
+            return np.stack([vectors[key] for key in keys])
+
+    def _model(self, texts: list[str]) -> np.ndarray:
+        if self.encoder == "onnx":
+            return onnx_encoder(self.cache_dir)(texts, self.batch_size)
+        return sentence_transformers_encode(texts, self.batch_size)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist() if texts else []

@@ -222,9 +222,8 @@ class KnowledgeIndex:
             *(plain(text) for unit_texts in units for text in unit_texts),
             *(q for doc_questions in questions for q in doc_questions),
         ]
-        encoded_before = self.embeddings.texts_encoded
         counts = [len(fresh), *(len(u) for u in units), *(len(q) for q in questions)]
-        chunk_vectors, *parts = np.split(self._encode(texts), np.cumsum(counts)[:-1])
+        chunk_vectors, *parts = np.split(self.embeddings.encode(texts), np.cumsum(counts)[:-1])
         unit_meta = [
             unit_metadata(unit_texts, vectors)
             for unit_texts, vectors in zip(units, parts[: len(units)], strict=True)
@@ -264,15 +263,8 @@ class KnowledgeIndex:
         )
         for p in planned:
             (report.updated if p.previous else report.added).append(p.document.doc_id)
-        report.embedded = self.embeddings.texts_encoded - encoded_before
+        report.embedded = len(set(texts))
         return report
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        """Vectors for these texts, each distinct text encoded once."""
-        distinct = list(dict.fromkeys(texts))
-        vectors = self.embeddings.encode(distinct)
-        row = {text: i for i, text in enumerate(distinct)}
-        return vectors[[row[text] for text in texts]] if texts else vectors
 
     def _unique_doc_id(self, wanted: str, source: str, claimed: dict[str, str]) -> str:
         owner = self.catalog.get(wanted)
