@@ -67,7 +67,15 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # No markup by default: titles, paths and messages are the user's text ("[/b]" in a title
+    # must print as typed); markup=True is passed only with the dynamic parts escaped.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False)
+
+
+def _print_error(message: object, label: str = "Error:") -> None:
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[red]{label}[/red] {escape(str(message))}", markup=True)
 
 
 @contextmanager
@@ -80,22 +88,22 @@ def user_errors(debug: bool) -> Iterator[None]:
     except InputError as exc:
         if debug:
             raise
-        _console(stderr=True).print(f"[red]Error:[/red] {exc}", markup=True)
+        _print_error(exc)
         raise typer.Exit(2) from None
     except CoachError as exc:
         if debug:
             raise
-        _console(stderr=True).print(f"[red]Error:[/red] {exc}", markup=True)
+        _print_error(exc)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     except Exception as exc:
         if debug:
             raise
-        _console(stderr=True).print(
-            f"[red]Unexpected error:[/red] {type(exc).__name__}: {exc}\n"
+        _print_error(
+            f"{type(exc).__name__}: {exc}\n"
             "Run the same command with --debug for the full traceback.",
-            markup=True,
+            label="Unexpected error:",
         )
         raise typer.Exit(1) from None
 
@@ -160,7 +168,7 @@ def _print_report(report: Any) -> None:
         f"({report.embedded} texts embedded), {report.chunks_removed} removed"
     )
     for failure in report.failed:
-        _console(stderr=True).print(f"[red]Error:[/red] {failure.error}", markup=True)
+        _print_error(failure.error)
 
 
 @app.command()
@@ -249,7 +257,7 @@ def search(
                 parts.append(f"dense {chunk.dense_score:.3f}")
             if chunk.lexical_score is not None:
                 parts.append(f"bm25 {chunk.lexical_score:.2f}")
-            console.print(f"[bold]{rank}. {chunk.title} > {chunk.section}[/bold]", markup=True)
+            console.print(f"{rank}. {chunk.title} > {chunk.section}", style="bold")
             console.print(f"   {chunk.doc_id} · {', '.join(parts)}")
             console.print(f"   {' '.join(chunk.text.split())[:300]}")
 

@@ -158,3 +158,24 @@ def test_chat_session_follow_up_and_export(built_home, tmp_path):
     assert text.count("**You:**") == 2 and "Sources:" in text
     listed = json.loads(invoke("sessions", "--home", str(home), "--json").output)
     assert listed[0]["turns"] == 4
+
+
+def test_markup_characters_in_a_title_print_as_typed(small_coach, tmp_path):
+    """Titles and paths are the user's text: rich markup in them is neither parsed nor fatal."""
+    folder = tmp_path / "odd [b] names"
+    folder.mkdir()
+    note = folder / "notes.md"
+    note.write_text(
+        "# Goals [/b] and [red]plans[/red]\n\nWrite three goals for the quarter ahead.\n"
+    )
+    home = str(small_coach.settings.home)
+    knowledge = str(small_coach.settings.knowledge_dir)
+    env = {"COACH_KNOWLEDGE_DIR": knowledge}
+    added = runner.invoke(app, ["ingest", str(note), "--home", home], env=env)
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["list", "--home", home], env=env)
+    assert listed.exit_code == 0 and "[/b]" in listed.output and "[red]plans[/red]" in listed.output
+    found = runner.invoke(app, ["search", "three goals quarter", "--home", home], env=env)
+    assert found.exit_code == 0 and "Goals [/b] and [red]plans[/red]" in found.output
+    missing = runner.invoke(app, ["remove", "[/b]nothing", "--home", home], env=env)
+    assert missing.exit_code == 2 and "No document '[/b]nothing'" in missing.output

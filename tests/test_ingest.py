@@ -169,6 +169,25 @@ def test_a_folder_is_embedded_in_one_batch_with_progress_per_file(small_coach, t
     assert seen[-1] == (3, 3) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+def test_a_bad_front_matter_value_fails_alone_and_an_alias_bomb_is_refused(small_coach, tmp_path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "scalar.md").write_text(
+        "---\ntopics: 5\nquestions: 42\n---\n# Scalars\n\nOne value where a list was meant.\n"
+    )
+    bomb = "".join(
+        f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    (folder / "bomb.md").write_text(f'---\na: &a ["lol"]\n{bomb}---\n# Bomb\n\nA small file.\n')
+    (folder / "fine.md").write_text("# Fine\n\nA perfectly ordinary note about mentoring goals.\n")
+    report = small_coach.ingest([folder])
+    assert sorted(report.added) == ["fine", "scalar"]
+    assert small_coach.index.find("scalar").title == "Scalars"
+    (failure,) = report.failed
+    assert failure.path.endswith("bomb.md") and "aliases" in failure.error
+
+
 def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     binary = tmp_path / "image.md"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))

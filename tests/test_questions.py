@@ -86,3 +86,18 @@ def test_built_in_documents_changed_on_disk_are_indexed_again_at_open(small_coac
     reopened = Coach.open(home=small_coach.settings.home, knowledge_dir=path.parent)
     assert reopened.index.questions.document_scores(vector)["smart-goals"] > 0.99
     assert reopened.index.changed_builtin() == []
+
+
+def test_a_knowledge_folder_without_example_questions_answers(tmp_path):
+    """No document lists questions: hybrid retrieval still answers (nothing to route by)."""
+    from assistant import Coach
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (folder / "rota.md").write_text(
+        "# Mentoring rota\n\n## Pairing\n\nPairs meet every second Tuesday at the library. "
+        "Each mentee brings one question to every meeting.\n"
+    )
+    coach = Coach.open(home=tmp_path / "home", knowledge_dir=folder)
+    answer = coach.ask("When do the pairs meet?")
+    assert answer.mode == "answer" and answer.citations[0].doc_id == "rota"

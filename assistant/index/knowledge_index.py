@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -21,6 +22,7 @@ from assistant.ingest import SUPPORTED_SUFFIXES, LoadedDocument, chunk_document,
 from assistant.models import Chunk, DocumentInfo, IngestFailure, IngestReport
 
 ProgressCallback = Callable[[int, int, str], None]
+log = logging.getLogger(__name__)
 
 
 def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]:
@@ -92,7 +94,13 @@ class IngestRun:
     def queue(self, path: Path, previous: DocumentInfo | None) -> None:
         try:
             planned = self.index.plan(path, previous, self._claimed)
-        except InputError as exc:
+        except Exception as exc:  # a bad file fails alone; the rest of the batch goes on
+            if not isinstance(exc, InputError):
+                log.warning("Could not read %s", path, exc_info=True)
+                exc = InputError(
+                    f"{path}: could not be read ({type(exc).__name__}: {exc}).",
+                    "Check the file; COACH_LOG_LEVEL=DEBUG shows the details.",
+                )
             self.report.failed.append(IngestFailure(path=str(path), error=str(exc)))
             self.finished(1, path)
             return

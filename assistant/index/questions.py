@@ -64,7 +64,7 @@ class QuestionIndex:
             data = self._collection.get(include=["metadatas", "embeddings"])
             self._doc_ids = np.asarray([str(m["doc_id"]) for m in data["metadatas"]])
             self._vectors = np.asarray(data["embeddings"], dtype=np.float32).reshape(
-                len(self._doc_ids), -1
+                len(self._doc_ids), 384
             )
         if not len(self._doc_ids):
             return {}

@@ -39,11 +39,29 @@ def slugify(value: str) -> str:
 
 
 def _as_list(value: object) -> list[str]:
+    """A front-matter list field: one value (`topics: 5`) is a list of one."""
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value]
-    return [str(item) for item in value]  # type: ignore[union-attr]
+    if isinstance(value, list | tuple | set):
+        return [str(item) for item in value if item is not None]
+    return [str(value)]
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a few hundred bytes of nested aliases expand to gigabytes
+    when the values are read (an upload anyone can make)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+class _FrontMatterHandler(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler with the alias-free loader."""
+
+    def load(self, fm: str, **kwargs: object) -> object:
+        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
 def _decode_text(path: Path, raw: bytes) -> str:
@@ -71,7 +89,8 @@ def _first_heading(text: str) -> str | None:
 def _load_markdown(path: Path, raw: bytes) -> tuple[str, dict]:
     text = _decode_text(path, raw)
     try:
-        post = frontmatter.loads(text)
+        handler = _FrontMatterHandler()
+        post = frontmatter.loads(text, handler=handler if handler.detect(text) else None)
     except (yaml.YAMLError, ValueError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(
