@@ -28,6 +28,13 @@ def test_esc_turns_html_into_text_but_keeps_markdown() -> None:
     )
 
 
+def test_esc_turns_images_into_links_so_nothing_is_fetched() -> None:
+    text = esc("See ![chart](http://tracker.example/p.png), ![x][ref] and [a link](http://a.b)")
+    assert "![" not in text
+    assert "[chart](http://tracker.example/p.png)" in text and "[a link](http://a.b)" in text
+    assert esc("Well done! [1]") == "Well done! [1]"
+
+
 def test_citations_are_numbered_with_an_expandable_snippet_panel() -> None:
     text = citations_markdown([_citation(1), _citation(2, f"Snippet {PAYLOAD}")])
     assert "1. Stalled &lt;b> > Restart" in text

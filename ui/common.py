@@ -27,15 +27,17 @@ RETRIEVAL_MODES = ["hybrid", "dense", "bm25"]
 F = TypeVar("F", bound=Callable[..., Any])
 _FOOTNOTE_DEF = re.compile(r"^\[\^\d+\]: .*$\n?", re.M)
 _FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
+_IMAGE = re.compile(r"!\[")  # Markdown's image syntax; "Well done! [1]" is left as it is
 
 
 def esc(text: str) -> str:
-    """User or document text made safe for Markdown: any HTML in it shows as text.
+    """User or document text made safe for Markdown: any HTML in it shows as text, and an image
+    (``![alt](url)``) becomes a link, so no viewer's browser fetches anything unasked.
 
     Only ``&`` and ``<`` are escaped: no tag or entity can start without them, and ``>`` stays
     usable as Markdown's quote marker.
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    return _IMAGE.sub("[", text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
 def where(citation: Citation) -> str:
