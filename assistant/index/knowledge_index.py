@@ -16,7 +16,7 @@ from assistant.index.catalog import Catalog, CatalogEntry
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.lexical import LexicalIndex
 from assistant.index.questions import QuestionIndex
-from assistant.index.sentences import SentenceStore, plain, split_units, unit_metadata
+from assistant.index.sentences import SentenceStore, plain, split_units, units_metadata
 from assistant.index.vectorstore import VectorStore, drop_collection, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, LoadedDocument, chunk_document, load_file
 from assistant.models import Chunk, DocumentInfo, IngestFailure, IngestReport
@@ -160,9 +160,7 @@ class KnowledgeIndex:
         changed = []
         for document in self.catalog.builtin():
             path = Path(document.source)
-            if not path.is_file():
-                continue
-            if hashlib.sha256(path.read_bytes()).hexdigest() != document.content_hash:
+            if path.is_file() and not _same_bytes(path, document.content_hash):
                 changed.append(path)
         return changed
 
@@ -176,12 +174,12 @@ class KnowledgeIndex:
 
         Changed files are embedded together, up to ``FLUSH_TEXTS`` texts at a time, so that a
         folder of small files runs at the model's batch rate."""
-        files = expand_paths(paths, skip_readme=builtin)
-        known = self.catalog.by_sources([str(path.resolve()) for path in files])
+        files = {path: str(path.resolve()) for path in expand_paths(paths, skip_readme=builtin)}
+        known = self.catalog.by_sources(list(files.values()))
         run = IngestRun(self, builtin, len(files), progress)
         unchanged: list[tuple[Path, DocumentInfo]] = []
-        for path in files:
-            previous = known.get(str(path.resolve()))
+        for path, source in files.items():
+            previous = known.get(source)
             if previous and _same_bytes(path, previous.content_hash):
                 unchanged.append((path, previous))
             else:
@@ -230,14 +228,12 @@ class KnowledgeIndex:
             *(plain(text) for unit_texts in units for text in unit_texts),
             *(q for doc_questions in questions for q in doc_questions),
         ]
-        counts = [len(fresh), *(len(u) for u in units), *(len(q) for q in questions)]
-        chunk_vectors, *parts = np.split(self.embeddings.encode(texts), np.cumsum(counts)[:-1])
-        unit_meta = [
-            unit_metadata(unit_texts, vectors)
-            for unit_texts, vectors in zip(units, parts[: len(units)], strict=True)
-        ]
-        question_vectors = parts[len(units) :]
-        self.vectors.upsert(fresh, chunk_vectors, unit_meta)
+        unit_count = sum(len(unit_texts) for unit_texts in units)
+        chunk_vectors, unit_vectors, rest = np.split(
+            self.embeddings.encode(texts), [len(fresh), len(fresh) + unit_count]
+        )
+        question_vectors = np.split(rest, np.cumsum([len(q) for q in questions])[:-1])
+        self.vectors.upsert(fresh, chunk_vectors, units_metadata(units, unit_vectors))
         stale = {
             cid
             for p in planned

@@ -90,6 +90,15 @@ def unit_metadata(texts: list[str], vectors: np.ndarray) -> dict[str, str]:
     return {UNITS_KEY: json.dumps(texts), UNIT_VECTORS_KEY: base64.b64encode(packed).decode()}
 
 
+def units_metadata(units: list[list[str]], vectors: np.ndarray) -> list[dict[str, str]]:
+    """``unit_metadata`` for each chunk, from all their units' vectors in one array, in order."""
+    if not units:
+        return []
+    bounds = np.cumsum([len(texts) for texts in units])[:-1]
+    parts = np.split(np.asarray(vectors), bounds)
+    return [unit_metadata(texts, part) for texts, part in zip(units, parts, strict=True)]
+
+
 def units_from_metadata(chunk: Chunk, meta: dict) -> list[Unit] | None:
     """The units stored with a chunk, or None when it has none stored (an earlier release's)."""
     if UNITS_KEY not in meta or UNIT_VECTORS_KEY not in meta:
@@ -172,12 +181,10 @@ class SentenceStore:
         if not chunks:
             return {}
         texts = [split_units(chunk.text) for chunk in chunks]
-        flat = self.embeddings.encode([plain(t) for unit_texts in texts for t in unit_texts])
-        metadatas, units, start = [], {}, 0
-        for chunk, unit_texts in zip(chunks, texts, strict=True):
-            meta = unit_metadata(unit_texts, flat[start : start + len(unit_texts)])
-            start += len(unit_texts)
-            metadatas.append(meta)
-            units[chunk.id] = units_from_metadata(chunk, meta) or []
+        vectors = self.embeddings.encode([plain(t) for unit_texts in texts for t in unit_texts])
+        metadatas = units_metadata(texts, vectors)
         self.vectors.annotate([chunk.id for chunk in chunks], metadatas)
-        return units
+        return {
+            chunk.id: units_from_metadata(chunk, meta) or []
+            for chunk, meta in zip(chunks, metadatas, strict=True)
+        }
