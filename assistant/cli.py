@@ -143,8 +143,11 @@ def open_coach(home: Path | None, **overrides: Any) -> Coach:
     """Open the Coach, building the default knowledge index on first use with a progress bar."""
     from assistant.coach import Coach
 
+    def waiting(message: str) -> None:
+        _console(stderr=True).print(message, style="yellow")
+
     with progress_bar("Indexing knowledge") as update:
-        return Coach.open(home=home, progress=update, **overrides)
+        return Coach.open(home=home, progress=update, on_wait=waiting, **overrides)
 
 
 def print_json(data: Any) -> None:
@@ -229,6 +232,35 @@ def reindex(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = Fa
         with progress_bar("Reindexing", enabled=not as_json) as update:
             report = coach.reindex(progress=update)
         print_json(report) if as_json else _print_report(report)
+
+
+@app.command()
+def doctor(
+    home: HomeOpt = None,
+    repair: Annotated[
+        bool, typer.Option("--repair/--check", help="Repair what is out of step (default).")
+    ] = True,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the index against the catalog, id by id, and repair it from what is intact."""
+    with user_errors(debug):
+        result = open_coach(home).doctor(repair=repair)
+        if as_json:
+            print_json({**result.model_dump(mode="json"), "consistent": result.consistent})
+        else:
+            console = _console()
+            console.print(
+                f"{result.documents} documents, {result.chunks} chunks: "
+                + ("consistent" if result.consistent else "out of step")
+                + (" (after an interrupted write)" if result.interrupted_write else "")
+            )
+            for line in result.repaired:
+                console.print(f"repaired: {line}")
+            for line in result.unresolved:
+                _print_error(line, label="Needs you:")
+        if result.unresolved or (not repair and not result.consistent):
+            raise typer.Exit(1)
 
 
 @app.command()

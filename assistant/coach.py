@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,15 @@ from assistant.drafting_models import (
     MessageDraft,
     MessageRequest,
 )
+from assistant.errors import IndexUnavailableError
 from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.folder import WaitCallback
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
+from assistant.index.live import LiveIndex
 from assistant.models import (
     Answer,
     DocumentInfo,
+    IndexCheck,
     IngestReport,
     RetrievedChunk,
     Role,
@@ -51,46 +56,88 @@ from assistant.tasks.drafting import (
 class Coach:
     """Mentorship coaching assistant over a knowledge index."""
 
-    def __init__(self, settings: Settings, reranker: Reranker | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        reranker: Reranker | None = None,
+        on_wait: WaitCallback | None = None,
+    ) -> None:
         enforce_offline()
         self.settings = settings
         self.embeddings = PackagedEmbeddings(
             encoder=settings.embedding_encoder, cache_dir=settings.cache_dir
         )
-        self.index = KnowledgeIndex(settings, self.embeddings)
-        self.retriever = HybridRetriever(
-            self.embeddings,
-            self.index.vectors,
-            self.index.lexical,
-            reranker,
-            questions=self.index.questions,
-        )
+        self.live = LiveIndex(settings, self.embeddings, on_wait)
+        self._reranker = reranker
+        self._retriever: tuple[KnowledgeIndex, HybridRetriever] | None = None
         self.router = SafetyRouter(
             self.embeddings.encode,
             SafetyClassifier(current_model(settings.cache_dir, self.embeddings.encode)),
             shipped_rules(),
             configured_second_opinion(settings),
         )
-        self.sessions = SessionStore(settings.home / "sessions.sqlite3")
-        self.ratings = RatingStore(settings.home / "ratings.sqlite3")
 
     @classmethod
     def open(
         cls,
         home: str | Path | None = None,
         progress: ProgressCallback | None = None,
+        on_wait: WaitCallback | None = None,
         **overrides: Any,
     ) -> Coach:
-        """Open the index under ``home`` or ``COACH_HOME``: built on first use, and built-in
-        documents whose files changed since (e.g. after an upgrade) are indexed again."""
+        """Open the index under ``home`` or ``COACH_HOME``: checked and repaired if a write was
+        interrupted, built on first use, and built-in documents whose files changed since (an
+        upgrade) indexed again."""
         if home is not None:
             overrides["home"] = Path(home)
-        coach = cls(Settings(**overrides))
-        if coach.index.is_empty():
-            coach.index.ingest([coach.settings.knowledge_dir], builtin=True, progress=progress)
-        elif changed := coach.index.changed_builtin():
-            coach.index.ingest(changed, builtin=True, progress=progress)
+        coach = cls(Settings(**overrides), on_wait=on_wait)
+        coach.live.settle()
+        if coach.live.broken:  # 'coach reindex' rebuilds it; every other use says so
+            return coach
+        if coach.index.is_empty() or coach.index.changed_builtin():
+            with coach.live.writing("ingest") as index:  # checked again under the lock
+                if index.is_empty():
+                    report = index.ingest(
+                        [coach.settings.knowledge_dir], builtin=True, progress=progress
+                    )
+                    if index.is_empty():
+                        raise IndexUnavailableError(
+                            f"The built-in knowledge in {coach.settings.knowledge_dir} could not "
+                            f"be indexed ({len(report.failed)} files failed).",
+                            "Check COACH_KNOWLEDGE_DIR; 'coach ingest' shows each file's error.",
+                        )
+                elif changed := index.changed_builtin():
+                    index.ingest(changed, builtin=True, progress=progress)
         return coach
+
+    @property
+    def index(self) -> KnowledgeIndex:
+        """The live knowledge index (re-opened when another process wrote to it)."""
+        return self.live.current()
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        """Hybrid retrieval over the live index."""
+        index = self.index
+        if self._retriever is None or self._retriever[0] is not index:
+            retriever = HybridRetriever(
+                self.embeddings,
+                index.vectors,
+                index.lexical,
+                self._reranker,
+                questions=index.questions,
+            )
+            self._retriever = (index, retriever)
+        return self._retriever[1]
+
+    @cached_property
+    def sessions(self) -> SessionStore:
+        """Conversations (opened on first use: a damaged file stops only what needs it)."""
+        return SessionStore(self.settings.home / "sessions.sqlite3")
+
+    @cached_property
+    def ratings(self) -> RatingStore:
+        return RatingStore(self.settings.home / "ratings.sqlite3")
 
     @property
     def answerer(self) -> Answerer:
@@ -111,7 +158,8 @@ class Coach:
         files = [Path(p).expanduser() for p in paths]
         if keep_copy:
             files = [self._keep(path) for path in files]
-        return self.index.ingest(files, progress=progress)
+        with self.live.writing("ingest") as index:
+            return index.ingest(files, progress=progress)
 
     def _keep(self, path: Path) -> Path:
         if not path.is_file():
@@ -129,12 +177,22 @@ class Coach:
         return self.index.catalog.all()
 
     def remove(self, doc_id_or_path: str) -> DocumentInfo:
-        """Remove a document by id or source path."""
-        return self.index.remove(doc_id_or_path)
+        """Remove a document by id or source path (and the copy an upload kept, so that a
+        rebuild does not bring it back)."""
+        with self.live.writing("remove") as index:
+            removed = index.remove(doc_id_or_path)
+        kept = Path(removed.source)
+        if kept.parent == self.settings.home / "documents":
+            kept.unlink(missing_ok=True)
+        return removed
 
     def reindex(self, progress: ProgressCallback | None = None) -> IngestReport:
-        """Rebuild the indexes from the knowledge folder and the catalog."""
-        return self.index.reindex(progress=progress)
+        """Rebuild the indexes beside the live ones, then switch (a crash loses nothing)."""
+        return self.live.reindex(progress=progress)
+
+    def doctor(self, repair: bool = True) -> IndexCheck:
+        """Check the index against the catalog, id by id, and repair what is out of step."""
+        return self.live.doctor(repair)
 
     def search(
         self,

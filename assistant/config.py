@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     question_floor: float = Field(default=0.4, ge=-1, le=1)
     max_file_mb: float = Field(default=20.0, gt=0)
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
+    # How long a write (ingest, remove, reindex) waits for another process's write to finish.
+    lock_timeout_s: float = Field(default=600, ge=0)
 
     @field_validator("home", "knowledge_dir", "chroma_path", "cache_dir", mode="after")
     @classmethod
@@ -84,11 +86,3 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Where the embedded Chroma database lives."""
         return self.chroma_path or self.home / "chroma"
-
-    @property
-    def catalog_path(self) -> Path:
-        return self.home / "catalog.sqlite3"
-
-    @property
-    def lexical_dir(self) -> Path:
-        return self.home / "lexical"

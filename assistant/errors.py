@@ -21,3 +21,11 @@ class InputError(CoachError):
 
 class IndexUnavailableError(CoachError):
     """The vector store or index cannot be reached or read."""
+
+
+class IndexBusyError(CoachError):
+    """Another process holds the data folder's writer lock for too long."""
+
+
+class StoreDamagedError(CoachError):
+    """A data file (conversations, ratings) cannot be read; it is never replaced silently."""

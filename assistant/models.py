@@ -78,6 +78,32 @@ class DocumentInfo(BaseModel):
         return len(self.chunk_ids)
 
 
+class IndexCheck(BaseModel):
+    """Whether the vector store, the lexical index and the example questions agree with the
+    catalog, what was repaired, and what only a person can fix."""
+
+    documents: int
+    chunks: int
+    missing_chunks: dict[str, int] = Field(default_factory=dict)  # doc id -> chunks not stored
+    extra_chunks: int = 0  # stored, but no catalogued document has them
+    lexical_missing: int = 0
+    lexical_extra: int = 0
+    orphan_questions: int = 0
+    interrupted_write: bool = False
+    repaired: list[str] = Field(default_factory=list)
+    unresolved: list[str] = Field(default_factory=list)
+
+    @property
+    def consistent(self) -> bool:
+        return not (
+            self.missing_chunks
+            or self.extra_chunks
+            or self.lexical_missing
+            or self.lexical_extra
+            or self.orphan_questions
+        )
+
+
 class IngestFailure(BaseModel):
     path: str
     error: str
@@ -91,6 +117,8 @@ class IngestReport(BaseModel):
     updated: list[str] = Field(default_factory=list)
     unchanged: list[str] = Field(default_factory=list)
     failed: list[IngestFailure] = Field(default_factory=list)
+    # Documents a rebuild copied from the previous index because their file is gone.
+    kept: list[str] = Field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
     embedded: int = 0
@@ -105,6 +133,7 @@ class IngestReport(BaseModel):
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.failed += other.failed
+        self.kept += other.kept
         self.chunks_added += other.chunks_added
         self.chunks_removed += other.chunks_removed
         self.embedded += other.embedded

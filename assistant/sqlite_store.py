@@ -6,6 +6,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from assistant.errors import StoreDamagedError
+
 
 class SQLiteStore:
     """Creates the database file and its schema on first use; hands out connections."""
@@ -15,8 +17,18 @@ class SQLiteStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        with closing(self.connect()) as conn, conn:
-            conn.executescript(self.schema)
+        try:
+            with closing(self.connect()) as conn, conn:
+                (verdict,) = conn.execute("PRAGMA quick_check").fetchone()
+                if verdict != "ok":
+                    raise sqlite3.DatabaseError(verdict)
+                conn.executescript(self.schema)
+        except sqlite3.DatabaseError as exc:
+            raise StoreDamagedError(
+                f"{path} is damaged and cannot be read ({exc}).",
+                f"Nothing was changed. Restore it from a backup, or move it aside "
+                f"(mv '{path}' '{path}.damaged') to start an empty one.",
+            ) from exc
 
     def connect(self) -> sqlite3.Connection:
         """A connection with named-column rows and foreign keys enforced."""

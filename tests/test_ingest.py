@@ -329,7 +329,7 @@ def test_a_data_folder_from_the_previous_release_opens_and_answers(small_coach):
         ids=["old:0"], documents=["An old unit."], embeddings=[[0.1] * 384]
     )
     for name in ("chunks.json", "tokens.json"):
-        (settings.lexical_dir / name).write_text("[]")
+        (small_coach.index.layout.lexical_dir / name).write_text("[]")
     reopened = Coach.open(home=settings.home, knowledge_dir=settings.knowledge_dir)
     names = {getattr(c, "name", c) for c in client.list_collections()}
     assert f"{settings.collection}_units" not in names

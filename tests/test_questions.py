@@ -59,6 +59,7 @@ def test_questions_follow_changes_removal_and_reindex(small_coach, tmp_path):
     path.write_text(NOTE_WITH_QUESTIONS)
     small_coach.ingest([path])
     small_coach.reindex()
+    questions = small_coach.index.questions  # a rebuild switches to a new generation
     assert questions.document_scores(vector)["pairing-notes"] > 0.99
     assert "smart-goals" in questions.document_scores(vector)
 

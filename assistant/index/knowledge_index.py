@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -11,15 +13,22 @@ from typing import NamedTuple
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import CoachError, IndexUnavailableError, InputError
+from assistant.errors import CoachError, IndexUnavailableError, InputError, StoreDamagedError
 from assistant.index.catalog import Catalog, CatalogEntry
 from assistant.index.embeddings import PackagedEmbeddings
+from assistant.index.folder import IndexLayout
 from assistant.index.lexical import LexicalIndex
 from assistant.index.questions import QuestionIndex
-from assistant.index.sentences import SentenceStore, plain, split_units, units_metadata
+from assistant.index.sentences import (
+    UNITS_KEY,
+    SentenceStore,
+    plain,
+    split_units,
+    units_metadata,
+)
 from assistant.index.vectorstore import VectorStore, drop_collection, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, LoadedDocument, chunk_document, load_file
-from assistant.models import Chunk, DocumentInfo, IngestFailure, IngestReport
+from assistant.models import Chunk, DocumentInfo, IndexCheck, IngestFailure, IngestReport
 
 ProgressCallback = Callable[[int, int, str], None]
 log = logging.getLogger(__name__)
@@ -125,32 +134,92 @@ class IngestRun:
 class KnowledgeIndex:
     """Keeps the vector store, the lexical index and the catalog in step."""
 
-    def __init__(self, settings: Settings, embeddings: PackagedEmbeddings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: PackagedEmbeddings,
+        layout: IndexLayout,
+        donor: VectorStore | None = None,
+    ) -> None:
         self.settings = settings
         self.embeddings = embeddings
-        self.catalog = Catalog(settings.catalog_path)
-        client = open_client(settings.chroma_dir, settings.chroma_url)
+        self.layout = layout
+        # A rebuild's previous index: chunks it already stores are copied, not embedded again.
+        self.donor = donor
+        self.catalog_lost = not layout.catalog_path.exists()
+        self.catalog = self._open_catalog(layout.catalog_path)
+        where = settings.chroma_url or layout.chroma_dir
         try:
-            self.vectors = VectorStore(embeddings, client, settings.collection)
-            self.questions = QuestionIndex(client, f"{settings.collection}_questions", embeddings)
-            drop_collection(client, f"{settings.collection}_units")  # an earlier release's units
+            self._client = open_client(layout.chroma_dir, settings.chroma_url)
+            self.vectors = VectorStore(embeddings, self._client, layout.collection)
+            self.questions = QuestionIndex(
+                self._client, f"{layout.collection}_questions", embeddings
+            )
+            drop_collection(self._client, f"{layout.collection}_units")  # an earlier release's
+        except CoachError:
+            raise
         except Exception as exc:
             raise IndexUnavailableError(
-                f"Cannot open the vector store at {settings.chroma_url or settings.chroma_dir} "
-                f"({exc}).",
-                "Run 'coach reindex' to rebuild it.",
+                f"Cannot open the vector store at {where} ({type(exc).__name__}: {exc}).",
+                "Run 'coach reindex' to rebuild it from your documents.",
             ) from exc
         self.sentences = SentenceStore(self.vectors, embeddings, self._chunk_ids_of)
-        self.lexical = LexicalIndex(settings.lexical_dir)
-        if self.lexical.count != self.catalog.chunk_count():
-            self._rebuild_lexical()
+        self.lexical = LexicalIndex(layout.lexical_dir)
+        # Chunks stored, but no catalog to say whose: a deleted or damaged catalog file.
+        self.catalog_lost = self.catalog_lost and self.vectors.count() > 0
+
+    def _open_catalog(self, path: Path) -> Catalog:
+        """The catalog; a damaged file is moved aside (kept, never deleted) and the catalog is
+        rebuilt from the vector store by ``restore_catalog``."""
+        try:
+            return Catalog(path)
+        except StoreDamagedError as exc:
+            aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+            path.rename(aside)
+            log.warning("The catalog %s is damaged (%s); moved to %s", path, exc, aside)
+            self.catalog_lost = True
+            return Catalog(path)
+
+    def close(self) -> None:
+        """Release the vector store, so the next open reads what other processes wrote."""
+        close = getattr(self._client, "close", None)
+        if close:
+            close()
+
+    def drop_collections(self, layout: IndexLayout) -> None:
+        """Delete another generation's collections from a Chroma server (an embedded store
+        keeps each generation in its own folder, removed with its files)."""
+        if self.settings.chroma_url:
+            for name in (layout.collection, f"{layout.collection}_questions"):
+                drop_collection(self._client, name)
+
+    def restore_catalog(self) -> int:
+        """Rebuild a lost catalog from the chunks in the vector store (each keeps its document's
+        id, title and source); returns how many documents it found. Content hashes are unknown,
+        so the next ingest of each file re-reads it (its chunks are reused, not embedded)."""
+        documents: dict[str, list[Chunk]] = {}
+        for chunk in self.vectors.all_chunks():
+            documents.setdefault(chunk.doc_id, []).append(chunk)
+        knowledge = self.settings.knowledge_dir
+        self.catalog.put(
+            [
+                CatalogEntry(
+                    doc_id,
+                    chunks[0].source,
+                    chunks[0].title,
+                    "",
+                    [c.id for c in sorted(chunks, key=lambda c: c.position)],
+                    Path(chunks[0].source).is_relative_to(knowledge),
+                )
+                for doc_id, chunks in documents.items()
+            ]
+        )
+        self.catalog_lost = False
+        return len(documents)
 
     def _chunk_ids_of(self, doc_id: str) -> list[str]:
         document = self.catalog.get(doc_id)
         return document.chunk_ids if document else []
-
-    def _rebuild_lexical(self) -> None:
-        self.lexical.rebuild(self.vectors.all_chunks())
 
     def is_empty(self) -> bool:
         return self.catalog.is_empty()
@@ -221,6 +290,8 @@ class KnowledgeIndex:
         next time the files are ingested)."""
         stored = self.vectors.existing_ids([c.id for p in planned for c in p.chunks])
         fresh = list({c.id: c for p in planned for c in p.chunks if c.id not in stored}.values())
+        copied = self._copy_from_donor(fresh)
+        fresh = [chunk for chunk in fresh if chunk.id not in copied]
         units = [split_units(chunk.text) for chunk in fresh]
         questions = [p.document.questions for p in planned]
         texts = [
@@ -242,7 +313,7 @@ class KnowledgeIndex:
         }
         self.vectors.delete(sorted(stale))
         self.lexical.update([c for p in planned for c in p.chunks], stale)
-        report = IngestReport(chunks_added=len(fresh), chunks_removed=len(stale))
+        report = IngestReport(chunks_added=len(fresh) + len(copied), chunks_removed=len(stale))
         self.questions.replace(
             [
                 (p.document.doc_id, doc_questions, vectors)
@@ -288,25 +359,113 @@ class KnowledgeIndex:
             )
         return found
 
+    def _copy_from_donor(self, chunks: list[Chunk]) -> set[str]:
+        """Copy the chunks the previous index stores with the same id (content hashes: same
+        text, same vector) and whose units are split as today; returns their ids."""
+        if self.donor is None or not chunks:
+            return set()
+        try:
+            records = self.donor.stored([chunk.id for chunk in chunks])
+        except Exception:  # a damaged previous index: embed everything instead
+            log.warning("Cannot read the previous index; embedding again", exc_info=True)
+            self.donor = None
+            return set()
+        current = {
+            chunk.id: record
+            for chunk in chunks
+            if (record := records.get(chunk.id))
+            and record[2].get(UNITS_KEY) == json.dumps(split_units(chunk.text))
+        }
+        self.vectors.put_stored(current)
+        return set(current)
+
+    def adopt(self, previous: KnowledgeIndex, documents: list[DocumentInfo]) -> list[str]:
+        """Copy these documents (chunks, questions, catalog entries) from a previous index as
+        they are: a rebuild keeps a document whose file is gone rather than forget it."""
+        chunk_ids = [cid for document in documents for cid in document.chunk_ids]
+        records = previous.vectors.stored(chunk_ids)
+        whole = [d for d in documents if all(cid in records for cid in d.chunk_ids)]
+        self.vectors.put_stored({cid: records[cid] for d in whole for cid in d.chunk_ids})
+        self.lexical.update(self.vectors.get([cid for d in whole for cid in d.chunk_ids]), set())
+        self.questions.replace(
+            previous.questions.of_documents([d.doc_id for d in whole]), known=set()
+        )
+        self.catalog.put(
+            [
+                CatalogEntry(d.doc_id, d.source, d.title, d.content_hash, d.chunk_ids, d.builtin)
+                for d in whole
+            ]
+        )
+        return [d.doc_id for d in whole]
+
     def remove(self, doc_id_or_path: str) -> DocumentInfo:
-        """Remove a document and its chunks from both indexes and the catalog."""
+        """Remove a document: the catalog first, so an interrupted removal leaves only chunks
+        no document claims, which the next check deletes."""
         document = self.find(doc_id_or_path)
-        self.vectors.delete(document.chunk_ids)
-        self.questions.delete(document.doc_id)
         self.catalog.delete(document.doc_id)
+        self.vectors.delete(document.chunk_ids)
+        self.questions.delete_documents([document.doc_id])
         self.lexical.update([], set(document.chunk_ids))
         return document
 
-    def reindex(self, progress: ProgressCallback | None = None) -> IngestReport:
-        """Rebuild everything from the knowledge folder and the user documents in the catalog."""
-        user_sources = [Path(doc.source) for doc in self.catalog.all() if not doc.builtin]
-        try:
-            self.vectors.reset()
-            self.questions.reset()
-        except Exception as exc:
-            raise CoachError(f"Could not reset the vector store ({exc}).") from exc
-        self.catalog.clear()
-        self.lexical.rebuild([])
-        report = self.ingest([self.settings.knowledge_dir], builtin=True, progress=progress)
-        report.merge(self.ingest(user_sources, progress=progress))
-        return report
+    def quick_check(self) -> bool:
+        """Whether the stores hold as many chunks as the catalog (cheap; run at every open)."""
+        expected = self.catalog.chunk_count()
+        return self.vectors.count() == expected and self.lexical.count == expected
+
+    def check(self) -> IndexCheck:
+        """Compare every store with the catalog, id by id."""
+        documents = self.catalog.all()
+        catalogued = {cid for d in documents for cid in d.chunk_ids}
+        stored = self.vectors.all_ids()
+        lexical = self.lexical.chunk_ids
+        known = {d.doc_id for d in documents}
+        return IndexCheck(
+            documents=len(documents),
+            chunks=len(catalogued),
+            missing_chunks={
+                d.doc_id: missing for d in documents if (missing := len(set(d.chunk_ids) - stored))
+            },
+            extra_chunks=len(stored - catalogued),
+            lexical_missing=len((catalogued & stored) - lexical),
+            lexical_extra=len(lexical - catalogued),
+            orphan_questions=len(self.questions.doc_ids() - known),
+        )
+
+    def repair(self, found: IndexCheck) -> IndexCheck:
+        """Bring every store back in step with the catalog from what is intact: extra chunks,
+        BM25 entries and questions are deleted, missing BM25 entries re-made from the stored
+        chunks, and documents with missing chunks indexed again from their files."""
+        done = found.model_copy(deep=True)
+        documents = self.catalog.all()
+        catalogued = {cid for d in documents for cid in d.chunk_ids}
+        if found.extra_chunks:
+            self.vectors.delete(sorted(self.vectors.all_ids() - catalogued))
+            done.repaired.append(f"deleted {found.extra_chunks} chunks no document claims")
+        if found.orphan_questions:
+            self.questions.delete_documents(
+                sorted(self.questions.doc_ids() - {d.doc_id for d in documents})
+            )
+            done.repaired.append(f"deleted the questions of {found.orphan_questions} documents")
+        broken = [d for d in documents if d.doc_id in found.missing_chunks]
+        for builtin in (True, False):
+            readable = [Path(d.source) for d in broken if d.builtin == builtin]
+            readable = [path for path in readable if path.is_file()]
+            if readable:
+                report = self.ingest(readable, builtin=builtin)
+                done.repaired.append(f"indexed {len(readable)} documents again from their files")
+                done.unresolved += [failure.error for failure in report.failed]
+        for d in broken:
+            if not Path(d.source).is_file():
+                done.unresolved.append(
+                    f"{d.doc_id}: {found.missing_chunks[d.doc_id]} chunks are missing and its "
+                    f"file {d.source} is gone; add the file again with 'coach ingest', or "
+                    f"'coach remove {d.doc_id}'."
+                )
+        lexical = self.lexical.chunk_ids
+        stale = lexical - catalogued
+        missing = sorted((catalogued - lexical) & self.vectors.all_ids())
+        if stale or missing:
+            self.lexical.update(self.vectors.get(missing), stale)
+            done.repaired.append(f"BM25: {len(missing)} chunks added, {len(stale)} removed")
+        return done

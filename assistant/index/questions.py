@@ -47,15 +47,30 @@ class QuestionIndex:
             )
         self._doc_ids = self._vectors = None
 
-    def delete(self, doc_id: str) -> None:
-        self._collection.delete(where={"doc_id": doc_id})
-        self._doc_ids = self._vectors = None
+    def doc_ids(self) -> set[str]:
+        """The documents that have example questions stored (for consistency checks)."""
+        return {str(m["doc_id"]) for m in self._collection.get(include=["metadatas"])["metadatas"]}
 
-    def reset(self) -> None:
-        """Drop every example question (used by reindex)."""
-        ids = self._collection.get(include=[])["ids"]
-        if ids:
-            self._collection.delete(ids=ids)
+    def of_documents(self, doc_ids: list[str]) -> list[tuple[str, list[str], np.ndarray]]:
+        """These documents' questions with their vectors, in ``replace``'s form."""
+        if not doc_ids:
+            return []
+        data = self._collection.get(
+            where={"doc_id": {"$in": doc_ids}}, include=["metadatas", "documents", "embeddings"]
+        )
+        grouped: dict[str, list[tuple[str, list[float]]]] = {}
+        for meta, text, vector in zip(
+            data["metadatas"], data["documents"], data["embeddings"], strict=True
+        ):
+            grouped.setdefault(str(meta["doc_id"]), []).append((text, vector))
+        return [
+            (doc_id, [t for t, _ in rows], np.asarray([v for _, v in rows], dtype=np.float32))
+            for doc_id, rows in grouped.items()
+        ]
+
+    def delete_documents(self, doc_ids: list[str]) -> None:
+        if doc_ids:
+            self._collection.delete(where={"doc_id": {"$in": doc_ids}})
         self._doc_ids = self._vectors = None
 
     def document_scores(self, query_vector: list[float] | np.ndarray) -> dict[str, float]:

@@ -127,6 +127,36 @@ class VectorStore:
             found.update(self._collection.get(ids=batch, include=[])["ids"])
         return found
 
+    def all_ids(self) -> set[str]:
+        """Every stored chunk id (for consistency checks)."""
+        return set(self._collection.get(include=[])["ids"])
+
+    def stored(self, ids: list[str]) -> dict[str, tuple[list[float], str, dict]]:
+        """These chunks as stored: vector, indexed text and metadata, by id (a rebuild copies
+        them instead of embedding unchanged chunks again)."""
+        found: dict[str, tuple[list[float], str, dict]] = {}
+        for batch in self._batches(list(dict.fromkeys(ids))):
+            data = self._collection.get(ids=batch, include=["embeddings", "documents", "metadatas"])
+            for cid, vector, text, meta in zip(
+                data["ids"],
+                data["embeddings"],  # type: ignore[arg-type]
+                data["documents"],  # type: ignore[arg-type]
+                data["metadatas"],  # type: ignore[arg-type]
+                strict=True,
+            ):
+                found[cid] = (list(vector), text, dict(meta or {}))
+        return found
+
+    def put_stored(self, records: dict[str, tuple[list[float], str, dict]]) -> None:
+        """Write chunks exactly as ``stored`` returned them."""
+        for batch in self._batches(list(records.items())):
+            self._collection.upsert(
+                ids=[cid for cid, _ in batch],
+                embeddings=[record[0] for _, record in batch],
+                documents=[record[1] for _, record in batch],
+                metadatas=[record[2] for _, record in batch],
+            )
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk, e.g. to rebuild the lexical index."""
         return [chunk for chunk, _ in self._records(None)]
@@ -179,12 +209,6 @@ class VectorStore:
             chunk = self._to_chunk(cid, text, meta or {})
             results.append(chunk.retrieved(1.0 - distance, dense_score=1.0 - distance))
         return results
-
-    def reset(self) -> None:
-        """Drop every chunk (used by reindex)."""
-        self._client.delete_collection(self._name)
-        self._open()
-        self._passages.clear()
 
     @staticmethod
     def _to_chunk(cid: str, indexed_text: str, meta: dict) -> Chunk:
