@@ -139,7 +139,7 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
         yield update
 
 
-def open_coach(home: Path | None, **overrides: Any) -> Coach:
+def open_coach(home: Path | None, settle: bool = True, **overrides: Any) -> Coach:
     """Open the Coach, building the default knowledge index on first use with a progress bar."""
     from assistant.coach import Coach
 
@@ -147,7 +147,7 @@ def open_coach(home: Path | None, **overrides: Any) -> Coach:
         _console(stderr=True).print(message, style="yellow")
 
     with progress_bar("Indexing knowledge") as update:
-        return Coach.open(home=home, progress=update, on_wait=waiting, **overrides)
+        return Coach.open(home=home, progress=update, on_wait=waiting, settle=settle, **overrides)
 
 
 def print_json(data: Any) -> None:
@@ -245,7 +245,7 @@ def doctor(
 ) -> None:
     """Check the index against the catalog, id by id, and repair it from what is intact."""
     with user_errors(debug):
-        result = open_coach(home).doctor(repair=repair)
+        result = open_coach(home, settle=repair).doctor(repair=repair)
         if as_json:
             print_json({**result.model_dump(mode="json"), "consistent": result.consistent})
         else:

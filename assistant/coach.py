@@ -83,16 +83,19 @@ class Coach:
         home: str | Path | None = None,
         progress: ProgressCallback | None = None,
         on_wait: WaitCallback | None = None,
+        settle: bool = True,
         **overrides: Any,
     ) -> Coach:
         """Open the index under ``home`` or ``COACH_HOME``: checked and repaired if a write was
         interrupted, built on first use, and built-in documents whose files changed since (an
-        upgrade) indexed again."""
+        upgrade) indexed again. ``settle=False`` skips the check and repair (to inspect an
+        index as it is: 'coach doctor --check')."""
         if home is not None:
             overrides["home"] = Path(home)
         coach = cls(Settings(**overrides), on_wait=on_wait)
-        coach.live.settle()
-        if coach.live.broken:  # 'coach reindex' rebuilds it; every other use says so
+        if settle:
+            coach.live.settle()
+        if coach.live.broken or not settle:  # 'coach reindex' rebuilds it; every other use says so
             return coach
         if coach.index.is_empty() or coach.index.changed_builtin():
             with coach.live.writing("ingest") as index:  # checked again under the lock

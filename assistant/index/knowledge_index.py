@@ -181,10 +181,10 @@ class KnowledgeIndex:
             return Catalog(path)
 
     def close(self) -> None:
-        """Release the vector store, so the next open reads what other processes wrote."""
-        close = getattr(self._client, "close", None)
-        if close:
-            close()
+        """Release a Chroma server's connections. An embedded client is left to the garbage
+        collector: closing it would stop the system a newer client of the same path uses."""
+        if self.settings.chroma_url:
+            self._client.close()
 
     def drop_collections(self, layout: IndexLayout) -> None:
         """Delete another generation's collections from a Chroma server (an embedded store

@@ -136,10 +136,18 @@ class LiveIndex:
             found = self.current().check()
             found.interrupted_write = self.folder.journal.exists()
             return found
-        interrupted = self.folder.journal.exists() and not self.folder.locked_by_other()
         with self.writing("doctor") as index:
-            found = self.last_check if interrupted and self.last_check else None
-            return found or self._repair(index, interrupted=False)
+            done = self._repair(index, interrupted=False)
+        earlier = self.last_check  # what opening the index already repaired, if anything
+        if earlier is None:
+            return done
+        return done.model_copy(
+            update={
+                "interrupted_write": earlier.interrupted_write,
+                "repaired": earlier.repaired + done.repaired,
+                "unresolved": list(dict.fromkeys(earlier.unresolved + done.unresolved)),
+            }
+        )
 
     def reindex(self, progress: ProgressCallback | None = None) -> IngestReport:
         """Build the next generation beside the live one from the knowledge folder, the

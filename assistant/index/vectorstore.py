@@ -41,6 +41,7 @@ def open_client(chroma_dir: Path, chroma_url: str | None):
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if not chroma_url:
         chroma_dir.mkdir(parents=True, exist_ok=True)
+        _forget_cached_system(str(chroma_dir))
         return chromadb.PersistentClient(path=str(chroma_dir), settings=settings)
     url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
     if not url.hostname:
@@ -60,6 +61,20 @@ def open_client(chroma_dir: Path, chroma_url: str | None):
             f"The Chroma server at COACH_CHROMA_URL={chroma_url} does not answer ({exc}).",
             "Start it with 'chroma run --path DIR --port PORT' or unset COACH_CHROMA_URL.",
         ) from exc
+
+
+def _forget_cached_system(path: str) -> None:
+    """Make the next embedded client load the store from disk.
+
+    chromadb shares one in-memory system per path within a process, and that system's vector
+    index never sees what other processes wrote: a client opened after another process's
+    ingest would answer from (and write back) a stale copy. Removing the path from chromadb's
+    cache (there is no public call for one path) gives the new client its own fresh system,
+    while clients already open keep theirs until they are re-opened."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
 def drop_collection(client, name: str) -> None:
