@@ -133,6 +133,11 @@ class Coach:
             self._retriever = (index, retriever)
         return self._retriever[1]
 
+    @retriever.setter
+    def retriever(self, retriever: HybridRetriever) -> None:
+        """Swap the retriever (an evaluation of a broken one) until the index is re-opened."""
+        self._retriever = (self.index, retriever)
+
     @cached_property
     def sessions(self) -> SessionStore:
         """Conversations (opened on first use: a damaged file stops only what needs it)."""

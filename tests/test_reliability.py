@@ -294,3 +294,83 @@ def test_reindex_keeps_a_user_document_whose_file_is_gone(user_home, small_knowl
     # Generations: the new one is live, the replaced one is gone from disk.
     assert json.loads((user_home / "index.json").read_text())["generation"] == 1
     assert not (user_home / "chroma").exists() and not (user_home / "catalog.sqlite3").exists()
+
+
+# --- Hostile inputs ------------------------------------------------------------------------
+
+
+def hostile_folder(folder: Path) -> dict[str, str]:
+    """A folder of odd and hostile files; the value says what ingesting each must give."""
+    from pypdf import PdfWriter
+
+    from tests.test_ingest import make_pdf
+
+    folder.mkdir()
+    body = "Meet every two weeks and agree one goal for the next session, then review it. "
+    (folder / "utf16.txt").write_text("Notes for mentors\n\n" + body * 3, encoding="utf-16")
+    (folder / "latin1.txt").write_bytes(("Café notes\n\n" + body * 3).encode("latin-1"))
+    bomb = "a: &a ['x','x']\n" + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False)
+    )
+    (folder / "bomb.md").write_text(f"---\n{bomb}---\n# Bomb\n\n{body}\n")
+    (folder / "huge-front-matter.md").write_text(
+        "---\ntitle: Huge\nsummary: " + "x" * 300_000 + "\n---\n# Huge\n\n" + body + "\n"
+    )
+    (folder / "[b]markup[/b] title.md").write_text(f"# [/b] Agenda [red]tips\n\n{body}\n")
+    (folder / "-dash ünïcode name.md").write_text(f"# Odd name\n\n{body}\n")
+    handbook = "".join(
+        f"## Chapter {n}\n\n" + f"In chapter {n} the handbook asks mentors to {body.lower()}" * 12
+        for n in range(1200)
+    )
+    (folder / "handbook.md").write_text("# Handbook\n\n" + handbook)
+    encrypted = make_pdf(folder / "plain.pdf", "Mentors meet every two weeks. " * 20)
+    writer = PdfWriter(clone_from=str(encrypted))
+    writer.encrypt("secret")
+    with open(folder / "encrypted.pdf", "wb") as handle:
+        writer.write(handle)
+    encrypted.unlink()
+    truncated = make_pdf(folder / "truncated.pdf", "Mentors meet every two weeks. " * 20)
+    truncated.write_bytes(truncated.read_bytes()[:300])
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    return {
+        "utf16.txt": "ok",
+        "latin1.txt": "ok",
+        "bomb.md": "alias",
+        "huge-front-matter.md": "ok",
+        "[b]markup[/b] title.md": "ok",
+        "-dash ünïcode name.md": "ok",
+        "handbook.md": "ok",
+        "encrypted.pdf": "encrypted",
+        "truncated.pdf": "could not be read",
+    }
+
+
+def test_hostile_inputs_each_get_a_clear_outcome_and_the_index_stays_consistent(
+    user_home, small_knowledge, tmp_path
+):
+    expected = hostile_folder(tmp_path / "hostile")
+    result = run_cli(user_home, small_knowledge, "ingest", str(tmp_path / "hostile"), "--json")
+    assert "Traceback" not in result.stderr
+    report = json.loads(result.stdout)
+    failed = {Path(f["path"]).name: f["error"] for f in report["failed"]}
+    for name, outcome in expected.items():
+        if outcome == "ok":
+            assert name not in failed, failed.get(name)
+        else:
+            assert outcome in failed[name].lower(), failed.get(name)
+    assert set(failed) <= set(expected)  # the symlink loop is not walked, nothing else fails
+    documents = state(user_home, small_knowledge)
+    assert len(documents["handbook"]) > 1000  # written in batches within Chroma's limits
+    listed = run_cli(user_home, small_knowledge, "list")
+    assert listed.returncode == 0 and "[/b] Agenda [red]tips" in listed.stdout
+
+
+def test_a_deleted_vector_store_is_rebuilt_from_the_files_at_open(user_home, small_knowledge):
+    import shutil
+
+    before = state(user_home, small_knowledge)
+    shutil.rmtree(user_home / "chroma")
+    listed = run_cli(user_home, small_knowledge, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "indexed 15 documents again" in listed.stderr
+    assert state(user_home, small_knowledge) == before

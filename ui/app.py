@@ -23,6 +23,9 @@ CSS = """
 """
 
 
+ANSWERS_AT_ONCE = 4
+
+
 def build_app(coach: Coach) -> gr.Blocks:
     """The whole UI over ``coach``; also exposes ``/ask`` for API clients."""
     downloads = Downloads()
@@ -49,6 +52,9 @@ def build_app(coach: Coach) -> gr.Blocks:
             return answer.model_dump(mode="json", exclude={"contexts"})
 
         gr.api(ask, api_name="ask")
+    # Several questions are answered at once (Gradio's default is one at a time per event);
+    # the Coach is thread-safe: per-call SQLite connections, locked memos and index refresh.
+    demo.queue(default_concurrency_limit=ANSWERS_AT_ONCE)
     return demo
 
 

@@ -3,6 +3,7 @@ never go stale; the bound keeps a long-running server's memory flat on a large i
 
 from __future__ import annotations
 
+import threading
 from typing import TypeVar
 
 V = TypeVar("V")
@@ -15,11 +16,13 @@ class Memo(dict[str, V]):
     def __init__(self, limit: int) -> None:
         super().__init__()
         self.limit = limit
+        self._lock = threading.Lock()  # a server answers several questions at once
 
     def __setitem__(self, key: str, value: V) -> None:
-        super().__setitem__(key, value)
-        while len(self) > self.limit:
-            del self[next(iter(self))]
+        with self._lock:
+            super().__setitem__(key, value)
+            while len(self) > self.limit:
+                super().pop(next(iter(self)), None)
 
     def update(self, *args, **kwargs) -> None:  # type: ignore[override]
         for key, value in dict(*args, **kwargs).items():
