@@ -316,7 +316,7 @@ def hostile_folder(folder: Path) -> dict[str, str]:
     (folder / "huge-front-matter.md").write_text(
         "---\ntitle: Huge\nsummary: " + "x" * 300_000 + "\n---\n# Huge\n\n" + body + "\n"
     )
-    (folder / "[b]markup[/b] title.md").write_text(f"# [/b] Agenda [red]tips\n\n{body}\n")
+    (folder / "[red]markup[b] title.md").write_text(f"# [/b] Agenda [red]tips\n\n{body}\n")
     (folder / "-dash ünïcode name.md").write_text(f"# Odd name\n\n{body}\n")
     handbook = "".join(
         f"## Chapter {n}\n\n" + f"In chapter {n} the handbook asks mentors to {body.lower()}" * 12
@@ -337,11 +337,11 @@ def hostile_folder(folder: Path) -> dict[str, str]:
         "latin1.txt": "ok",
         "bomb.md": "alias",
         "huge-front-matter.md": "ok",
-        "[b]markup[/b] title.md": "ok",
+        "[red]markup[b] title.md": "ok",
         "-dash ünïcode name.md": "ok",
         "handbook.md": "ok",
         "encrypted.pdf": "encrypted",
-        "truncated.pdf": "could not be read",
+        "truncated.pdf": "is not a readable pdf",
     }
 
 
@@ -361,8 +361,9 @@ def test_hostile_inputs_each_get_a_clear_outcome_and_the_index_stays_consistent(
     assert set(failed) <= set(expected)  # the symlink loop is not walked, nothing else fails
     documents = state(user_home, small_knowledge)
     assert len(documents["handbook"]) > 1000  # written in batches within Chroma's limits
-    listed = run_cli(user_home, small_knowledge, "list")
-    assert listed.returncode == 0 and "[/b] Agenda [red]tips" in listed.stdout
+    listed = run_cli(user_home, small_knowledge, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert "[/b] Agenda [red]tips" in {d["title"] for d in json.loads(listed.stdout)}
 
 
 def test_a_deleted_vector_store_is_rebuilt_from_the_files_at_open(user_home, small_knowledge):
@@ -372,5 +373,5 @@ def test_a_deleted_vector_store_is_rebuilt_from_the_files_at_open(user_home, sma
     shutil.rmtree(user_home / "chroma")
     listed = run_cli(user_home, small_knowledge, "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    assert "indexed 15 documents again" in listed.stderr
+    assert "indexed 12 documents again" in listed.stderr
     assert state(user_home, small_knowledge) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from collections.abc import Callable
@@ -65,6 +66,13 @@ class _FrontMatterHandler(frontmatter.YAMLHandler):
 
 
 def _decode_text(path: Path, raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows "Unicode" text
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: is damaged UTF-16 text.", "Save it as UTF-8 and ingest it again."
+            ) from exc
     if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
         raise InputError(
             f"{path}: looks like a binary file, not {path.suffix} text.",
