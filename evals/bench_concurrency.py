@@ -2,8 +2,9 @@
 
     python -m evals.bench_concurrency [--clients 20] [--questions 10] [--json]
 
-Measures, in one run and against one app: a single client asking in turn (the baseline), then
-N clients at once; reports p50/p95 latency, throughput and errors for each.
+Measures, in one run: a single client asking in turn, then N clients at once, against the app as
+shipped (several answers at once) and against one answering one at a time (Gradio's default,
+the previous release); reports p50/p95 latency, throughput and errors for each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assistant import Coach
-from ui.app import launch
+from ui.app import ANSWERS_AT_ONCE, launch
 
 QUESTIONS = [
     "My mentor keeps cancelling our meetings. What should I do?",
@@ -74,20 +75,23 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         coach = Coach.open(home=Path(home))
-        port = _free_port()
-        app = launch(coach, port=port, block=False)
-        url = f"http://127.0.0.1:{port}/"
-        try:
-            single = _measure(url, 1, args.questions)
-            many = _measure(url, args.clients, args.questions)
-        finally:
-            app.close()
-    result = {
-        "single": single,
-        "concurrent": many,
-        "p95_ratio": round(many["p95_s"] / single["p95_s"], 2),
-        "throughput_ratio": round(many["answers_per_s"] / single["answers_per_s"], 2),
-    }
+        result = {}
+        for label, at_once in (("one_at_a_time", 1), ("shipped", ANSWERS_AT_ONCE)):
+            port = _free_port()
+            app = launch(coach, port=port, block=False, answers_at_once=at_once)
+            url = f"http://127.0.0.1:{port}/"
+            try:
+                result[label] = {
+                    "single": _measure(url, 1, args.questions),
+                    "concurrent": _measure(url, args.clients, args.questions),
+                }
+            finally:
+                app.close()
+    shipped, baseline = result["shipped"]["concurrent"], result["one_at_a_time"]["concurrent"]
+    result["p95_vs_one_at_a_time"] = round(shipped["p95_s"] / baseline["p95_s"], 2)
+    result["throughput_vs_one_at_a_time"] = round(
+        shipped["answers_per_s"] / baseline["answers_per_s"], 2
+    )
     print(json.dumps(result, indent=2) if args.json else result)
 
 

@@ -26,7 +26,7 @@ CSS = """
 ANSWERS_AT_ONCE = 4
 
 
-def build_app(coach: Coach) -> gr.Blocks:
+def build_app(coach: Coach, answers_at_once: int = ANSWERS_AT_ONCE) -> gr.Blocks:
     """The whole UI over ``coach``; also exposes ``/ask`` for API clients."""
     downloads = Downloads()
     with gr.Blocks(title="Mentor Coach", analytics_enabled=False) as demo:
@@ -54,19 +54,24 @@ def build_app(coach: Coach) -> gr.Blocks:
         gr.api(ask, api_name="ask")
     # Several questions are answered at once (Gradio's default is one at a time per event);
     # the Coach is thread-safe: per-call SQLite connections, locked memos and index refresh.
-    demo.queue(default_concurrency_limit=ANSWERS_AT_ONCE)
+    demo.queue(default_concurrency_limit=answers_at_once)
     return demo
 
 
 def launch(
-    coach: Coach, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
+    coach: Coach,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    *,
+    block: bool = True,
+    answers_at_once: int = ANSWERS_AT_ONCE,
 ) -> gr.Blocks:
     """Serve the app on ``host:port`` (no share link, no analytics).
 
     ``block=True`` serves until Ctrl+C; ``block=False`` returns the running app (for tests).
     """
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    demo = build_app(coach)
+    demo = build_app(coach, answers_at_once)
     try:
         demo.launch(
             server_name=host,
