@@ -104,14 +104,22 @@ class DataFolder:
         except (ValueError, KeyError, TypeError, OSError):
             return IndexState(self._newest_complete_generation(), 0)
 
+    def built_generations(self) -> set[int]:
+        """The generations that have a folder under ``COACH_HOME/index`` (finished or not)."""
+        return {
+            int(path.name[1:])
+            for path in (self.home / "index").glob("g*")
+            if path.name[1:].isdigit()
+        }
+
     def _newest_complete_generation(self) -> int:
         """A damaged pointer is rebuilt from the generations that finished building."""
-        found = [
-            int(path.parent.name[1:])
-            for path in (self.home / "index").glob("g*/COMPLETE")
-            if path.parent.name[1:].isdigit()
+        complete = [
+            generation
+            for generation in self.built_generations()
+            if (generation_root(self.home, generation) / "COMPLETE").exists()
         ]
-        return max(found, default=0)
+        return max(complete, default=0)
 
     def signature(self) -> tuple[int, int] | None:
         """Changes whenever another process commits a write (cheap: one stat)."""
@@ -201,12 +209,7 @@ class DataFolder:
 
     def remove_generations(self, keep: int, layouts: Callable[[int], IndexLayout]) -> None:
         """Delete the files of every generation but ``keep`` (a replaced or half-built one)."""
-        generations = {0} | {
-            int(path.name[1:])
-            for path in (self.home / "index").glob("g*")
-            if path.name[1:].isdigit()
-        }
-        for generation in sorted(generations - {keep}):
+        for generation in sorted(({0} | self.built_generations()) - {keep}):
             for path in layouts(generation).paths():
                 if path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)

@@ -146,8 +146,8 @@ class KnowledgeIndex:
         self.layout = layout
         # A rebuild's previous index: chunks it already stores are copied, not embedded again.
         self.donor = donor
-        self.catalog_lost = not layout.catalog_path.exists()
-        self.catalog = self._open_catalog(layout.catalog_path)
+        catalog_existed = layout.catalog_path.exists()
+        self.catalog, catalog_damaged = self._open_catalog(layout.catalog_path)
         where = settings.chroma_url or layout.chroma_dir
         try:
             self._client = open_client(layout.chroma_dir, settings.chroma_url)
@@ -166,19 +166,19 @@ class KnowledgeIndex:
         self.sentences = SentenceStore(self.vectors, embeddings, self._chunk_ids_of)
         self.lexical = LexicalIndex(layout.lexical_dir)
         # Chunks stored, but no catalog to say whose: a deleted or damaged catalog file.
-        self.catalog_lost = self.catalog_lost and self.vectors.count() > 0
+        self.catalog_lost = (catalog_damaged or not catalog_existed) and self.vectors.count() > 0
 
-    def _open_catalog(self, path: Path) -> Catalog:
-        """The catalog; a damaged file is moved aside (kept, never deleted) and the catalog is
-        rebuilt from the vector store by ``restore_catalog``."""
+    @staticmethod
+    def _open_catalog(path: Path) -> tuple[Catalog, bool]:
+        """The catalog, and whether it was damaged: a damaged file is moved aside (kept, never
+        deleted) and the catalog is rebuilt from the vector store by ``restore_catalog``."""
         try:
-            return Catalog(path)
+            return Catalog(path), False
         except StoreDamagedError as exc:
             aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
             path.rename(aside)
             log.warning("The catalog %s is damaged (%s); moved to %s", path, exc, aside)
-            self.catalog_lost = True
-            return Catalog(path)
+            return Catalog(path), True
 
     def close(self) -> None:
         """Release a Chroma server's connections. An embedded client is left to the garbage

@@ -74,10 +74,19 @@ class LiveIndex:
             self.broken = exc
 
     @contextmanager
+    def _locked(self, operation: str) -> Iterator[None]:
+        """The writer lock, with the index re-opened first if another process committed."""
+        with self._refresh_lock, self.folder.writing(operation, self.on_wait):
+            if self.folder.signature() != self._signature:
+                self._reopen()
+            yield
+        self._signature = self.folder.signature()  # this process's own commit
+
+    @contextmanager
     def writing(self, operation: str) -> Iterator[KnowledgeIndex]:
         """The live index under the writer lock, current and checked (a dead writer's journal
         means a repair first); committed when the block ends."""
-        with self._refresh_lock, self.folder.writing(operation, self.on_wait):
+        with self._locked(operation):
             index = self.current()
             if index.catalog_lost:  # before any repair
                 restored = index.restore_catalog()
@@ -86,7 +95,6 @@ class LiveIndex:
                 self.folder.interrupted = False
                 self.last_check = self._repair(index, interrupted=True)
             yield index
-        self._signature = self.folder.signature()
 
     def settle(self) -> None:
         """At open: restore a lost catalog, finish an interrupted write, remove what a crashed
@@ -110,9 +118,8 @@ class LiveIndex:
 
     def _leftovers(self) -> bool:
         generation = self.current().layout.generation
-        built = {p.name for p in (self.settings.home / "index").glob("g*")}
         legacy = generation != 0 and self._layout(0).catalog_path.exists()
-        return bool(built - {f"g{generation}"}) or legacy
+        return bool(self.folder.built_generations() - {generation}) or legacy
 
     def _repair(self, index: KnowledgeIndex, interrupted: bool) -> IndexCheck:
         found = index.check()
@@ -134,7 +141,9 @@ class LiveIndex:
         """Check every store against the catalog id by id; repair what is out of step."""
         if not repair:
             found = self.current().check()
-            found.interrupted_write = self.folder.journal.exists()
+            found.interrupted_write = (
+                self.folder.journal.exists() and not self.folder.locked_by_other()
+            )
             return found
         with self.writing("doctor") as index:
             done = self._repair(index, interrupted=False)
@@ -155,9 +164,7 @@ class LiveIndex:
         unchanged chunks; then switch to it atomically. A crash before the switch leaves the
         live index as it was; user documents whose file is gone are copied over, not dropped.
         A live index too damaged to open is rebuilt from its catalog and the files."""
-        with self._refresh_lock, self.folder.writing("reindex", self.on_wait):
-            if self.folder.signature() != self._signature:
-                self._reopen()
+        with self._locked("reindex"):
             previous = self._index
             live = self.folder.state().generation
             self.folder.remove_generations(live, self._layout)  # a crashed rebuild's leftovers
@@ -178,7 +185,6 @@ class LiveIndex:
             elif self._index:
                 self._index.drop_collections(self._layout(live))
             self.folder.remove_generations(target.generation, self._layout)
-        self._signature = self.folder.signature()
         return report
 
     def _user_documents(self, previous: KnowledgeIndex | None, live: int) -> list[DocumentInfo]:

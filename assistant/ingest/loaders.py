@@ -66,27 +66,22 @@ class _FrontMatterHandler(frontmatter.YAMLHandler):
 
 
 def _decode_text(path: Path, raw: bytes) -> str:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows "Unicode" text
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: is damaged UTF-16 text.", "Save it as UTF-8 and ingest it again."
-            ) from exc
-    if b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
+    # Windows "Unicode" text is UTF-16 with a byte-order mark: its NUL bytes are not binary.
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
         raise InputError(
             f"{path}: looks like a binary file, not {path.suffix} text.",
             "Export it as Markdown, plain text, PDF or HTML and ingest that file.",
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: is not valid UTF-8 text.", "Save it as UTF-8 and ingest it again."
-            ) from exc
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{path}: is not valid {'UTF-16' if utf16 else 'UTF-8'} text.",
+        "Save it as UTF-8 and ingest it again.",
+    )
 
 
 def _first_heading(text: str) -> str | None:
