@@ -9,8 +9,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from assistant.answering.answerer import Answerer, check_role
 from assistant.config import RetrievalMode, Settings, enforce_offline
-from assistant.drafting_models import (
+from assistant.drafting import Drafter
+from assistant.drafting.models import (
     Agenda,
     AgendaRequest,
     AgreementDraft,
@@ -43,14 +45,6 @@ from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
 from assistant.sessions import SessionStore
-from assistant.tasks.ask import Answerer, check_role
-from assistant.tasks.drafting import (
-    build_request,
-    draft_agenda,
-    draft_agreement,
-    draft_feedback,
-    draft_message,
-)
 
 
 class Coach:
@@ -151,6 +145,11 @@ class Coach:
     def answerer(self) -> Answerer:
         """The answering pipeline (built on the current retriever, so it can be swapped)."""
         return Answerer(self.settings, self.retriever, self.index.sentences, self.router)
+
+    @property
+    def drafter(self) -> Drafter:
+        """The drafting service (built on the current retriever, like the answerer)."""
+        return Drafter(self.settings, self.retriever, self.index.sentences)
 
     def ingest(
         self,
@@ -289,11 +288,11 @@ class Coach:
 
     def agenda(self, request: AgendaRequest, backend: str | None = None) -> Agenda:
         """A timed session agenda; every item cites the best practice it came from."""
-        return draft_agenda(self, request, backend)
+        return self.drafter.agenda(request, backend)
 
     def feedback(self, request: FeedbackRequest, backend: str | None = None) -> FeedbackDraft:
         """Feedback in situation-behaviour-impact form, with a tone check and citations."""
-        return draft_feedback(self, request, backend)
+        return self.drafter.feedback(request, backend)
 
     def message(
         self, request: MessageRequest | str, backend: str | None = None, **details: Any
@@ -302,10 +301,8 @@ class Coach:
 
         Pass a MessageRequest, or its kind and fields: ``coach.message("reengage", to="mentee")``.
         """
-        if isinstance(request, str):
-            request = build_request(MessageRequest, kind=request, **details)
-        return draft_message(self, request, backend)
+        return self.drafter.message(request, backend, **details)
 
     def agreement(self, request: AgreementRequest, backend: str | None = None) -> AgreementDraft:
         """A mentoring agreement draft; each section cites the practice behind it."""
-        return draft_agreement(self, request, backend)
+        return self.drafter.agreement(request, backend)

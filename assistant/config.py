@@ -8,11 +8,11 @@ from typing import Literal
 
 from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from assistant.generation.backends import Backend, BackendSettings, SecondOpinionBackend
+from assistant.resources import builtin_knowledge
 
-Backend = Literal["composer", "openai", "ollama", "local"]
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 
 
@@ -36,13 +36,14 @@ def default_cache_dir() -> Path:
     return user_cache_path("mentor-coach", appauthor=False)
 
 
-class Settings(BaseSettings):
-    """All tunables; every field can be set as ``COACH_<NAME>`` or overridden in code/CLI."""
+class Settings(BackendSettings):
+    """All tunables; every field can be set as ``COACH_<NAME>`` or overridden in code/CLI (the
+    LLM backends' own settings come from ``BackendSettings``)."""
 
     model_config = SettingsConfigDict(env_prefix="COACH_", extra="forbid")
 
     home: Path = Field(default_factory=lambda: user_data_path("mentor-coach", appauthor=False))
-    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    knowledge_dir: Path = Field(default_factory=builtin_knowledge)
     chroma_path: Path | None = None
     chroma_url: str | None = None
     collection: str = "mentor_coach"
@@ -54,18 +55,9 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: RetrievalMode = "hybrid"
     backend: Backend = "composer"
-    openai_base_url: str | None = None
-    openai_model: str = "gpt-4o-mini"
-    openai_api_key: str | None = None
-    ollama_base_url: str = "http://127.0.0.1:11434"
-    ollama_model: str = "llama3.2"
-    local_model_path: Path | None = None
-    llm_temperature: float = Field(default=0.1, ge=0, le=2)
-    llm_max_tokens: int = Field(default=350, ge=16, le=4096)
-    llm_timeout_s: float = Field(default=120, gt=0)
     # An LLM backend that reviews messages the safety classifier lets through (off by default;
     # never the only safeguard). Choose a capable model: a tiny local one adds nothing.
-    safety_second_opinion: Literal["openai", "ollama"] | None = None
+    safety_second_opinion: SecondOpinionBackend | None = None
     max_question_chars: int = Field(default=2000, ge=50)
     # A question is answered when its best passage is at least this similar (cosine) ...
     relevance_floor: float = Field(default=0.25, ge=-1, le=1)

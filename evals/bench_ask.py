@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from assistant.coach import Coach
+from evals.dataset import DATASETS
 
-DATASETS = Path(__file__).parent / "datasets"
 DEV_SET = DATASETS / "dev.yaml"
 SAFETY_SETS = ("safety.yaml", "safety2.yaml", "safety3.yaml")
 

@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.errors import InputError
 from assistant.models import AnswerMode, Role
+from assistant.resources import package_folder
 
-DATASETS = Path(__file__).resolve().parent / "datasets"
+DATASETS = package_folder("evals", "datasets")
 DEFAULT_DATASET = DATASETS / "dev.yaml"
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from assistant.config import REPO_ROOT
 from assistant.errors import InputError
 from evals import gate
 from evals.runner import RATE_METRICS, EvalRun, RunConfig
@@ -19,7 +18,11 @@ def runs_dir(home: Path) -> Path:
     return home / "evals" / "runs"
 
 
-def git_revision(root: Path = REPO_ROOT) -> str:
+# The checkout this code runs from (in an installed wheel: site-packages, which has no .git).
+SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_revision(root: Path = SOURCE_ROOT) -> str:
     """The checked-out commit, read from ``.git`` without running git; 'unknown' outside a repo."""
     git = root / ".git"
     try:

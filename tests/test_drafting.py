@@ -6,15 +6,7 @@ import re
 
 import pytest
 
-from assistant.drafting_models import (
-    AgendaRequest,
-    AgreementRequest,
-    FeedbackRequest,
-    MessageRequest,
-    cited_numbers,
-)
-from assistant.errors import InputError
-from assistant.tasks.drafting import (
+from assistant.drafting import (
     build_request,
     check_tone,
     draft_agenda,
@@ -24,7 +16,15 @@ from assistant.tasks.drafting import (
     to_markdown,
     to_text,
 )
-from assistant.tasks.drafting.agenda import SESSIONS, allocate, select_blocks
+from assistant.drafting.agenda import SESSIONS, allocate, select_blocks
+from assistant.drafting.models import (
+    AgendaRequest,
+    AgreementRequest,
+    FeedbackRequest,
+    MessageRequest,
+    cited_numbers,
+)
+from assistant.errors import InputError
 
 GOALS = ["present confidently to senior leaders", "move into a team lead role"]
 LENA = FeedbackRequest(

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from langchain_core.runnables import RunnableLambda
 
-from assistant.drafting_models import (
+from assistant.drafting import draft_agenda, draft_feedback, draft_message, writer
+from assistant.drafting.models import (
     AgendaBody,
     AgendaRequest,
     FeedbackRequest,
     MessageBody,
     MessageRequest,
 )
-from assistant.generation.llm import BackendError
-from assistant.tasks.drafting import draft_agenda, draft_feedback, draft_message, writer
+from assistant.generation.backends import BackendError
 
 REQUEST = MessageRequest(kind="reschedule", name="Sam", times=["Friday 10:00"])
 

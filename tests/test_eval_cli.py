@@ -12,9 +12,8 @@ import sys
 
 import pytest
 import typer
-from typer.testing import CliRunner
-
 from evals.cli import eval_app
+from typer.testing import CliRunner
 
 app = typer.Typer()
 app.add_typer(eval_app, name="eval")

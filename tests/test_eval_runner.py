@@ -167,7 +167,7 @@ class FakeChatModel:
 
 
 def test_judge_failures_are_recorded_and_never_nan(monkeypatch):
-    import assistant.generation.llm as llm
+    import assistant.generation.backends as llm
 
     model = FakeChatModel(
         [

@@ -10,8 +10,8 @@ import pytest
 from langchain_core.language_models import FakeListChatModel
 
 from assistant.generation import llm
+from assistant.generation.backends import BackendError, packaged_local_model
 from assistant.generation.citations import validate_citations
-from assistant.generation.llm import BackendError, packaged_local_model
 from assistant.generation.prompts import ANSWER_SYSTEM, chat_prompt, number_passages
 from assistant.models import RetrievedChunk
 from tests.servers import free_port, wait_for_port
@@ -52,7 +52,9 @@ def test_answer_without_valid_citation_is_flagged(coach, monkeypatch):
     # A fake chat model stands in for a remote LLM API, which cannot run here.
     fake = FakeListChatModel(responses=["Just be yourself [9]."])
     monkeypatch.setattr(llm, "make_chat_model", lambda settings, backend: fake)
-    monkeypatch.setattr("assistant.tasks.ask.make_chat_model", lambda settings, backend: fake)
+    monkeypatch.setattr(
+        "assistant.answering.answerer.make_chat_model", lambda settings, backend: fake
+    )
     answer = coach.ask(QUESTION, backend="openai")
     assert answer.mode == "answer" and answer.backend == "openai"
     assert answer.text == "Just be yourself."

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting_models import AgendaRequest
-from assistant.tasks.drafting import build_request, to_markdown
+from assistant.drafting import build_request, to_markdown
+from assistant.drafting.models import AgendaRequest
 from ui.common import Downloads, draft_markdown, lines, readable_errors
 
 if TYPE_CHECKING:

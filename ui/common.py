@@ -11,18 +11,20 @@ import tempfile
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import gradio as gr
 
+from assistant.config import RetrievalMode
 from assistant.errors import CoachError
-from assistant.models import Citation
+from assistant.generation.backends import Backend
+from assistant.models import Citation, Role
 
-log = logging.getLogger("mentor_coach.ui")
+log = logging.getLogger(__name__)
 
-ROLES = [("Mentee", "mentee"), ("Mentor", "mentor"), ("Program lead", "program-lead")]
-BACKENDS = ["composer", "openai", "ollama", "local"]
-RETRIEVAL_MODES = ["hybrid", "dense", "bm25"]
+ROLES = [(role.replace("-", " ").capitalize(), role) for role in get_args(Role)]
+BACKENDS = list(get_args(Backend))
+RETRIEVAL_MODES = list(get_args(RetrievalMode))
 
 F = TypeVar("F", bound=Callable[..., Any])
 _FOOTNOTE_DEF = re.compile(r"^\[\^\d+\]: .*$\n?", re.M)

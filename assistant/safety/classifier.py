@@ -21,8 +21,9 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.models import Category
+from assistant.resources import package_folder
 
-MODEL_FILE = Path(__file__).parent / "data" / "classifier.json"
+MODEL_FILE = package_folder("assistant.safety", "data") / "classifier.json"
 # scikit-learn's default token pattern, with its lowercasing: training uses its TfidfVectorizer
 # with these settings, and a test proves ``word_features`` gives the same values.
 TOKEN = re.compile(r"(?u)\b\w\w+\b")

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import InputError
 from assistant.models import Category, Role
+from assistant.resources import package_folder
 
-CORPUS_DIR = Path(__file__).parent / "data" / "corpus"
+CORPUS_DIR = package_folder("assistant.safety", "data", "corpus")
 
 
 class LabelledExample(BaseModel):

@@ -10,8 +10,9 @@ import yaml
 from pydantic import BaseModel, RootModel, field_validator
 
 from assistant.models import Category
+from assistant.resources import package_folder
 
-RULES_FILE = Path(__file__).parent / "data" / "rules.yaml"
+RULES_FILE = package_folder("assistant.safety", "data") / "rules.yaml"
 
 
 class RuleFile(RootModel[dict[Category, list[str]]]):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
-from assistant.generation.llm import make_chat_model
+from assistant.generation.backends import make_chat_model
 from assistant.models import Category, Route
 
 if TYPE_CHECKING:

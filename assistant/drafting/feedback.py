@@ -5,20 +5,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.drafting_models import (
+from assistant.drafting.grounding import Found, Grounder, quoted_question
+from assistant.drafting.models import (
     DraftPart,
     FeedbackDraft,
     FeedbackRequest,
     MessageBody,
     strip_marks,
 )
-from assistant.tasks.drafting.grounding import Found, Grounder, quoted_question
-from assistant.tasks.drafting.tone import PRACTICE, check_tone
-from assistant.tasks.drafting.wording import lower_first, sentence
-from assistant.tasks.drafting.writer import write
+from assistant.drafting.tone import PRACTICE, check_tone
+from assistant.drafting.wording import lower_first, sentence
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.drafting.tools import DraftTools
 
 OPENING = "Do you have a few minutes? I'd like to share something I noticed."
 DEFAULT_INVITATION = "How did it look from your side?"
@@ -66,13 +65,13 @@ def asked(grounder: Grounder, label: str, found: Found, default: str) -> DraftPa
 
 
 def draft_feedback(
-    coach: Coach, request: FeedbackRequest, backend: str | None = None
+    tools: DraftTools, request: FeedbackRequest, backend: str | None = None
 ) -> FeedbackDraft:
     """Feedback in SBI form with a tone check; each part cites the practice it follows."""
     giver, receiver = request.direction.split("-to-")
     wording = [request.situation, request.behavior, request.impact, request.request or ""]
     tone = check_tone(" ".join(wording), behavior=request.behavior)
-    grounder = Grounder(coach, role=giver)
+    grounder = tools.grounder(role=giver)
     parts = [
         grounder.part("Ask permission", OPENING, "ask permission first: are you open to feedback"),
         grounder.part(
@@ -106,9 +105,7 @@ def draft_feedback(
     body = MessageBody(
         subject=f"{request.kind.capitalize()} feedback for your {receiver}", parts=parts
     )
-    written = write(
-        coach, body, grounder, backend, request, lambda b: feedback_problems(b, request)
-    )
+    written = tools.write(body, grounder, backend, request, lambda b: feedback_problems(b, request))
     return FeedbackDraft(
         **written.body.model_dump(),
         kind=request.kind,

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assistant.drafting_models import (
+from assistant.drafting.models import (
     AgreementBody,
     AgreementDraft,
     AgreementRequest,
     AgreementSection,
 )
-from assistant.tasks.drafting.grounding import Grounder
-from assistant.tasks.drafting.wording import Placeholders
-from assistant.tasks.drafting.writer import write
+from assistant.drafting.wording import Placeholders
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.drafting.tools import DraftTools
 
 GOALS_QUERY = "agreement goals: the one to three goals to focus on, in SMART form"
 # After the goals: (title, clause templates, query for the practice behind them)
@@ -89,7 +87,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 
 def draft_agreement(
-    coach: Coach, request: AgreementRequest, backend: str | None = None
+    tools: DraftTools, request: AgreementRequest, backend: str | None = None
 ) -> AgreementDraft:
     """An agreement covering goals, roles, cadence, time, confidentiality, boundaries,
     feedback, review and a no-fault ending, with ``{placeholders}`` for what was not given."""
@@ -104,7 +102,7 @@ def draft_agreement(
             "review": request.review or "{review date}",
         }
     )
-    grounder = Grounder(coach)
+    grounder = tools.grounder()
     goals = AgreementSection(
         title="Goals",
         clauses=[f"{goal} (by {{date}})" for goal in request.goals or ["{goal 1}", "{goal 2}"]],
@@ -122,7 +120,7 @@ def draft_agreement(
         title=f"Mentoring agreement: {values['mentor']} and {values['mentee']}",
         sections=sections,
     )
-    written = write(coach, body, grounder, backend, request, agreement_problems)
+    written = tools.write(body, grounder, backend, request, agreement_problems)
     return AgreementDraft(
         **written.body.model_dump(),
         citations=written.citations,

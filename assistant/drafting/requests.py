@@ -1,4 +1,4 @@
-"""Drafting for mentors and mentees: agendas, feedback, messages and agreements, all cited."""
+"""Turning loose fields (CLI options, UI inputs) into a validated draft request."""
 
 from __future__ import annotations
 
@@ -7,23 +7,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import InputError
-from assistant.tasks.drafting.agenda import draft_agenda
-from assistant.tasks.drafting.agreement import draft_agreement
-from assistant.tasks.drafting.feedback import draft_feedback
-from assistant.tasks.drafting.messages import draft_message
-from assistant.tasks.drafting.render import to_markdown, to_text
-from assistant.tasks.drafting.tone import check_tone
-
-__all__ = [
-    "build_request",
-    "check_tone",
-    "draft_agenda",
-    "draft_agreement",
-    "draft_feedback",
-    "draft_message",
-    "to_markdown",
-    "to_text",
-]
 
 RequestModel = TypeVar("RequestModel", bound=BaseModel)
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.drafting_models import MessageBody, MessageDraft, MessageRequest
-from assistant.tasks.drafting.grounding import Grounder
-from assistant.tasks.drafting.wording import Placeholders, sentence
-from assistant.tasks.drafting.writer import write
+from assistant.drafting.models import MessageBody, MessageDraft, MessageRequest
+from assistant.drafting.wording import Placeholders, sentence
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.drafting.tools import DraftTools
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ def _fill(paragraph: Paragraph, values: Placeholders) -> str:
 
 
 def draft_message(
-    coach: Coach, request: MessageRequest, backend: str | None = None
+    tools: DraftTools, request: MessageRequest, backend: str | None = None
 ) -> MessageDraft:
     """A short, warm message with ``{placeholders}`` for what was not given."""
     to = "mentor" if request.kind == "ask-mentor" else request.to
@@ -215,7 +213,7 @@ def draft_message(
             "times": " or ".join(request.times) or "{time 1} or {time 2}",
         }
     )
-    grounder = Grounder(coach, role="mentee" if to == "mentor" else "mentor")
+    grounder = tools.grounder(role="mentee" if to == "mentor" else "mentor")
     body = MessageBody(
         subject=template.subject.format_map(values),
         parts=[
@@ -224,7 +222,7 @@ def draft_message(
             if p.needs is None or given.get(p.needs)
         ],
     )
-    written = write(coach, body, grounder, backend, request, lambda b: message_problems(b, request))
+    written = tools.write(body, grounder, backend, request, lambda b: message_problems(b, request))
     return MessageDraft(
         **written.body.model_dump(),
         kind=request.kind,

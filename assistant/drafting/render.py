@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.drafting_models import (
+from assistant.drafting.models import (
     Agenda,
     AgreementDraft,
     FeedbackDraft,

@@ -1,8 +1,4 @@
-"""`coach eval`: run the evaluation set, grade written answers, list saved runs.
-
-Only typer and the standard library are imported here; everything else loads inside the commands
-(``assistant.cli`` too, which itself mounts this app: importing it here would be circular).
-"""
+"""`coach eval`: run the evaluation set, grade written answers, list saved runs."""
 
 from __future__ import annotations
 
@@ -11,18 +7,20 @@ from typing import Annotated
 
 import typer
 
-eval_app = typer.Typer(
-    help="Evaluate answers with numbers: retrieval, key points, groundedness, safety, latency.",
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from assistant.cli.common import (
+    DebugOpt,
+    HomeOpt,
+    JsonOpt,
+    console,
+    open_coach,
+    print_json,
+    progress_bar,
+    user_errors,
 )
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-HomeOpt = Annotated[
-    Path | None,
-    typer.Option("--home", help="Data directory (default: $COACH_HOME or the user data dir)."),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")]
+commands = typer.Typer(
+    help="Evaluate answers with numbers: retrieval, key points, groundedness, safety, latency."
+)
 DatasetOpt = Annotated[
     Path | None,
     typer.Option(
@@ -33,13 +31,7 @@ DatasetOpt = Annotated[
 ]
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
-
-
-@eval_app.callback(invoke_without_command=True)
+@commands.callback(invoke_without_command=True)
 def run(
     ctx: typer.Context,
     dataset: DatasetOpt = None,
@@ -81,8 +73,6 @@ def run(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from assistant.cli import open_coach, print_json, progress_bar, user_errors
-
     with user_errors(debug):
         from evals.dataset import DEFAULT_DATASET
         from evals.evaluate import evaluate
@@ -104,15 +94,15 @@ def run(
         if as_json:
             print_json(result)
         else:
-            console = _console()
-            print_terminal(result, console)
+            out = console(markup=True)
+            print_terminal(result, out)
             for path in written:
-                console.print(f"wrote {path}")
+                out.print(f"wrote {path}")
         if any(comparison.regressions for comparison in result.comparisons):
             raise typer.Exit(1)
 
 
-@eval_app.command()
+@commands.command()
 def grade(
     file: Annotated[Path, typer.Argument(help="CSV or JSONL with question and answer columns.")],
     dataset: DatasetOpt = None,
@@ -125,8 +115,6 @@ def grade(
     Optional columns: role, case_id (a dataset case, for its key points) and key_points (a JSON
     list, or regexes separated by ';').
     """
-    from assistant.cli import open_coach, print_json, user_errors
-
     with user_errors(debug):
         from evals.dataset import DEFAULT_DATASET, load_dataset
         from evals.grading import grade_answers, read_answers
@@ -141,7 +129,7 @@ def grade(
             return
         from rich.table import Table
 
-        console = _console()
+        out = console(markup=True)
         table = Table("row", "question", "groundedness", "key points", title=f"Graded {file}")
         for answer in result.answers:
             table.add_row(
@@ -150,18 +138,16 @@ def grade(
                 fmt(answer.groundedness),
                 fmt(answer.coverage),
             )
-        console.print(table)
+        out.print(table)
         for answer in result.answers:
-            console.print(f"[bold]Row {answer.row}[/bold]", markup=True)
+            out.print(f"[bold]Row {answer.row}[/bold]", markup=True)
             for line in answer.explanation or ["Grounded and complete."]:
-                console.print(f"  {line}", markup=False)
+                out.print(f"  {line}", markup=False)
 
 
-@eval_app.command("runs")
+@commands.command("runs")
 def list_runs(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
     """List saved evaluation runs, newest first (ids for --compare)."""
-    from assistant.cli import print_json, user_errors
-
     with user_errors(debug):
         from assistant.config import Settings
         from evals.history import saved_runs
@@ -184,4 +170,4 @@ def list_runs(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = 
                 fmt(r.overall.coverage),
                 r.config.git_revision[:12],
             )
-        _console().print(table)
+        console(markup=True).print(table)

@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ValidationError
 
+from assistant.drafting.grounding import Grounder
+from assistant.generation.backends import backend_failure, make_chat_model
 from assistant.generation.citations import CITATION_MARK
-from assistant.generation.llm import make_chat_model
 from assistant.models import Citation
-from assistant.tasks.ask import backend_failure
-from assistant.tasks.drafting.grounding import Grounder
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.generation.backends import BackendSettings
 
 Body = TypeVar("Body", bound=BaseModel)
 
@@ -57,7 +56,8 @@ class Written(Generic[Body]):
 
 
 def write(
-    coach: Coach,
+    settings: BackendSettings,
+    default_backend: str,
     body: Body,
     grounder: Grounder,
     backend: str | None,
@@ -65,11 +65,11 @@ def write(
     problems: Callable[[Body], list[str]],
 ) -> Written[Body]:
     """The composer's body, or the LLM's rewrite of it when that is valid."""
-    backend = backend or coach.settings.backend
+    backend = backend or default_backend
     if backend == "composer":
         return Written(body, grounder.citations)
     try:
-        rewritten = _rewrite(coach, body, grounder, backend, request)
+        rewritten = _rewrite(settings, body, grounder, backend, request)
         result = renumber(rewritten, grounder.citations)
         found = problems(result.body)
         if found:
@@ -86,9 +86,9 @@ def write(
 
 
 def _rewrite(
-    coach: Coach, body: Body, grounder: Grounder, backend: str, request: BaseModel
+    settings: BackendSettings, body: Body, grounder: Grounder, backend: str, request: BaseModel
 ) -> Body:
-    model = make_chat_model(coach.settings, backend)
+    model = make_chat_model(settings, backend)
     structured = model.with_structured_output(type(body))
     messages = [
         ("system", SYSTEM.format(task=_task(body), passages="\n".join(grounder.cited_passages()))),

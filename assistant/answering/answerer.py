@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from typing import get_args
 
 import numpy as np
 
+from assistant.answering import fixed_replies
 from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.generation.backends import backend_failure, make_chat_model
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer
-from assistant.generation.llm import BackendError, make_chat_model
 from assistant.generation.prompts import (
     ANSWER_SYSTEM,
     CONDENSE_SYSTEM,
@@ -23,9 +25,8 @@ from assistant.index.sentences import SentenceStore, Unit
 from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
-from assistant.tasks import replies
 
-ROLES = ("mentee", "mentor", "program-lead")
+ROLES = get_args(Role)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HISTORY_TURNS = 2
 
@@ -57,19 +58,6 @@ def history_query(question: str, history: list[Turn]) -> str:
 
 def _llm_messages(history: list[Turn]) -> list[tuple[str, str]]:
     return [("human" if t.speaker == "user" else "ai", t.content) for t in history[-6:]]
-
-
-def backend_failure(backend: str, exc: Exception) -> BackendError:
-    """A clear error for a failed LLM call, naming the settings of that backend."""
-    setting = {
-        "openai": "COACH_OPENAI_BASE_URL / COACH_OPENAI_MODEL / OPENAI_API_KEY",
-        "ollama": "COACH_OLLAMA_BASE_URL / COACH_OLLAMA_MODEL",
-        "local": "COACH_LOCAL_MODEL_PATH",
-    }.get(backend, "COACH_BACKEND")
-    return BackendError(
-        f"The {backend} backend failed ({type(exc).__name__}: {exc}). Check {setting}.",
-        "Or use --backend composer.",
-    )
 
 
 class Answerer:
@@ -104,7 +92,9 @@ class Answerer:
         route = self.router.route(question, vector)
         base = Answer(question=question, role=role, text="", backend=backend, route=route)
         if route.category == "out_of_scope":
-            answer = base.model_copy(update={"mode": "refusal", "text": replies.refusal_text(role)})
+            answer = base.model_copy(
+                update={"mode": "refusal", "text": fixed_replies.refusal_text(role)}
+            )
             yield answer.text
             yield self._timed(answer, started, 0.0)
             return
@@ -130,7 +120,7 @@ class Answerer:
         )
         if not found.chunks or not relevant:
             answer = base.model_copy(
-                update={"mode": "no_context", "text": replies.no_context_text(role)}
+                update={"mode": "no_context", "text": fixed_replies.no_context_text(role)}
             )
             yield answer.text
             yield self._timed(answer, started, retrieved_at)
@@ -164,13 +154,13 @@ class Answerer:
 
     def _closest_guidance(self, category: str, vector: list[float], count: int) -> list[Unit]:
         """The sentences of the safety document for ``category`` closest to the question."""
-        units = self.sentences.units_of_documents([replies.ESCALATION_DOCS[category]])
+        units = self.sentences.units_of_documents([fixed_replies.ESCALATION_DOCS[category]])
         query = np.asarray(vector)
         return sorted(units, key=lambda u: -float(u.vector @ query))[:count]
 
     def _cautioned(self, answer: Answer, category: str, vector: list[float]) -> Answer:
         """The answer with a last paragraph pointing to real help, citing the safety guidance."""
-        note = replies.CAUTION_NOTE
+        note = fixed_replies.CAUTION_NOTE
         citations = list(answer.citations)
         for best in self._closest_guidance(category, vector, 1):
             (passage,) = self.retriever.vectors.passages([best.chunk_id])
@@ -184,7 +174,7 @@ class Answerer:
         """Point to the right people; quote the safety guidance when it is indexed; in a mixed
         message, say that the ordinary part can wait until the person is safe and supported."""
         category = route.category
-        lines = [replies.ESCALATION_OPENERS[category][base.role]]
+        lines = [fixed_replies.ESCALATION_OPENERS[category][base.role]]
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
         best = self._closest_guidance(category, vector, 5)
@@ -198,7 +188,7 @@ class Answerer:
                 if cited.id not in {c.id for c in contexts}:
                     contexts.append(cited)
         if route.ordinary:
-            lines += ["", replies.ordinary_later(base.role, route.ordinary)]
+            lines += ["", fixed_replies.ordinary_later(base.role, route.ordinary)]
         return base.model_copy(
             update={
                 "mode": "escalation",

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.drafting_models import Agenda, AgendaBody, AgendaItem, AgendaRequest
-from assistant.tasks.drafting.grounding import Grounder
-from assistant.tasks.drafting.writer import write
+from assistant.drafting.grounding import Grounder
+from assistant.drafting.models import Agenda, AgendaBody, AgendaItem, AgendaRequest
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.drafting.tools import DraftTools
 
 SLOT = 5  # minutes: blocks are multiples of this, when the session is long enough
 BRING = {  # what the person preparing the agenda brings to any session
@@ -322,10 +321,10 @@ def draft_item(
     )
 
 
-def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = None) -> Agenda:
+def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None = None) -> Agenda:
     """A timed agenda for the session whose prompts and tips cite the passages they came from."""
     session = SESSIONS[request.session]
-    grounder = Grounder(coach, role=request.role)
+    grounder = tools.grounder(role=request.role)
     blocks = select_blocks(session, request)
     minutes = allocate(request.minutes, [block.weight for block in blocks])
     body = AgendaBody(
@@ -335,7 +334,7 @@ def draft_agenda(coach: Coach, request: AgendaRequest, backend: str | None = Non
         + grounder.advice(grounder.search(BRING[request.role]), 2),
         follow_up=grounder.advice(grounder.search(session.follow_up), 3),
     )
-    written = write(coach, body, grounder, backend, request, lambda b: agenda_problems(b, request))
+    written = tools.write(body, grounder, backend, request, lambda b: agenda_problems(b, request))
     return Agenda(
         **written.body.model_dump(),
         session=request.session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.drafting_models import ToneIssue, ToneWarning
+from assistant.drafting.models import ToneIssue, ToneWarning
 
 MAX_WORDS = 90
 

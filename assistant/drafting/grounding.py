@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.drafting_models import DraftPart
+from assistant.drafting.models import DraftPart
 from assistant.generation.citations import CitationBook
 from assistant.generation.composer import LEAD_IN, Composer, mmr
 from assistant.index.sentences import Unit
@@ -25,7 +25,9 @@ from assistant.models import Citation, RetrievedChunk
 from assistant.retrieval import RetrievalOptions
 
 if TYPE_CHECKING:
-    from assistant.coach import Coach
+    from assistant.config import RetrievalMode
+    from assistant.index.sentences import SentenceStore
+    from assistant.retrieval import HybridRetriever
 
 _QUOTED_QUESTION = re.compile(r"[\"“]([^\"”]{8,200}\?)[\"”]")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -76,15 +78,21 @@ class Grounder:
     """Finds cited best practice for the parts of one draft."""
 
     def __init__(
-        self, coach: Coach, role: str | None = None, k: int = 4, spread: float = 0.15
+        self,
+        retriever: HybridRetriever,
+        sentences: SentenceStore,
+        mode: RetrievalMode,
+        role: str | None = None,
+        k: int = 4,
+        spread: float = 0.15,
     ) -> None:
-        self.retriever = coach.retriever
-        self.sentences = coach.index.sentences
+        self.retriever = retriever
+        self.sentences = sentences
         self.composer = Composer(self.sentences, self.retriever.vectors)
         # Draft queries name a topic ("goals: find a sponsor"); example questions model how
         # people ask about their situation, so they do not route these.
         self.options = RetrievalOptions(
-            mode=coach.settings.retrieval,
+            mode=mode,
             k=k,
             role=role,
             exclude_topics=frozenset({"safety"}),

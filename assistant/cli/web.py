@@ -1,0 +1,27 @@
+"""`coach ui`: the web app for one person on this machine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assistant.cli.common import DebugOpt, HomeOpt, open_coach, user_errors
+
+commands = typer.Typer()
+
+
+@commands.command()
+def ui(
+    host: Annotated[
+        str, typer.Option(help="Address to serve on; 127.0.0.1 keeps the app on this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 7860,
+    home: HomeOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Open the web app: chat, agendas, feedback, knowledge and evaluations (Ctrl+C stops it)."""
+    with user_errors(debug):
+        from ui.app import launch
+
+        launch(open_coach(home), host=host, port=port)

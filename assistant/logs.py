@@ -1,0 +1,54 @@
+"""One place that turns on logging for the command line and the servers.
+
+Every module logs to ``logging.getLogger(__name__)``; this attaches one stderr handler to the
+project's top-level packages, at the level ``COACH_LOG_LEVEL`` or ``-v`` asks for.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+PACKAGES = ("assistant", "evals", "ui")
+LEVELS = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
+
+
+class LogLevelError(ValueError):
+    """COACH_LOG_LEVEL names no level."""
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (a test runner swaps it per command)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def level_from(verbosity: int, env: str | None = None) -> int:
+    """``-v`` counts win over ``COACH_LOG_LEVEL``; neither means WARNING."""
+    if verbosity:
+        return LEVELS[min(verbosity, 2)]
+    name = (env if env is not None else os.environ.get("COACH_LOG_LEVEL", "WARNING")).upper()
+    level = logging.getLevelName(name)  # the number for a known name
+    if not isinstance(level, int):
+        raise LogLevelError(
+            f"COACH_LOG_LEVEL={name} is not a log level; use DEBUG, INFO, WARNING or ERROR."
+        )
+    return level
+
+
+def configure(level: int) -> None:
+    """Send the project's log records at ``level`` and above to stderr (once per process)."""
+    for package in PACKAGES:
+        logger = logging.getLogger(package)
+        logger.setLevel(level)
+        if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+            handler = _StderrHandler()
+            handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+            logger.addHandler(handler)
