@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.answering.answerer import Answerer, check_role
 from assistant.config import RetrievalMode, Settings, enforce_offline
-from assistant.drafting import Drafter
+from assistant.drafting.drafter import Drafter
 from assistant.drafting.models import (
     Agenda,
     AgendaRequest,

@@ -11,6 +11,7 @@ import ipaddress
 import os
 import shutil
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,17 @@ def small_coach(tmp_path, small_knowledge):
     from assistant import Coach
 
     return Coach.open(home=tmp_path / "home", knowledge_dir=small_knowledge)
+
+
+@pytest.fixture
+def fake_backend(monkeypatch):
+    """Registers a fake chat model under a backend's name (a remote LLM API cannot run here).
+
+    ``fake_backend("openai", model)`` makes every use of that backend talk to ``model``."""
+    from assistant.generation import backends
+
+    def register(name: str, model) -> None:
+        spec = backends.BACKENDS[name]
+        monkeypatch.setitem(backends.BACKENDS, name, replace(spec, make=lambda settings: model))
+
+    return register

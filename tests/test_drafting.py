@@ -6,16 +6,6 @@ import re
 
 import pytest
 
-from assistant.drafting import (
-    build_request,
-    check_tone,
-    draft_agenda,
-    draft_agreement,
-    draft_feedback,
-    draft_message,
-    to_markdown,
-    to_text,
-)
 from assistant.drafting.agenda import SESSIONS, allocate, select_blocks
 from assistant.drafting.models import (
     AgendaRequest,
@@ -24,6 +14,9 @@ from assistant.drafting.models import (
     MessageRequest,
     cited_numbers,
 )
+from assistant.drafting.render import to_markdown, to_text
+from assistant.drafting.requests import build_request
+from assistant.drafting.tone import check_tone
 from assistant.errors import InputError
 
 GOALS = ["present confidently to senior leaders", "move into a team lead role"]
@@ -112,7 +105,7 @@ def first_agenda(coach):
     request = AgendaRequest(
         session="first", minutes=45, goals=GOALS, challenges=["little time between projects"]
     )
-    return draft_agenda(coach, request)
+    return coach.agenda(request)
 
 
 def test_first_session_agenda_is_timed_grounded_and_covers_the_basics(first_agenda):
@@ -153,7 +146,7 @@ def test_each_session_type_has_its_own_blocks(coach, session, topics):
         challenges=["meetings keep getting cancelled"],
         progress="drafted the project plan",
     )
-    agenda = draft_agenda(coach, request)
+    agenda = coach.agenda(request)
     titles = " ".join(item.title for item in agenda.items).lower()
     assert all(topic in titles for topic in topics), titles
     assert sum(item.minutes for item in agenda.items) == 60
@@ -164,7 +157,7 @@ def test_each_session_type_has_its_own_blocks(coach, session, topics):
 
 def test_agendas_follow_the_goals_given(coach):
     def goal_tips(goal: str) -> set[str]:
-        agenda = draft_agenda(coach, AgendaRequest(session="regular", goals=[goal]))
+        agenda = coach.agenda(AgendaRequest(session="regular", goals=[goal]))
         goals_item = next(item for item in agenda.items if item.focus)
         return {c.doc_id for c in agenda.citations if c.n in goals_item.citations}
 
@@ -176,7 +169,7 @@ def test_agendas_follow_the_goals_given(coach):
 
 def test_style_and_role_shape_the_agenda(coach):
     request = AgendaRequest(goals=["get better at presenting"], style="supportive", role="mentee")
-    agenda = draft_agenda(coach, request)
+    agenda = coach.agenda(request)
     goals_item = next(item for item in agenda.items if item.focus)
     styles = {c.n for c in agenda.citations if c.doc_id == "mentorship-styles"}
     assert styles & set(goals_item.citations)
@@ -184,7 +177,7 @@ def test_style_and_role_shape_the_agenda(coach):
 
 
 def test_a_fifteen_minute_agenda_has_fewer_items(coach):
-    agenda = draft_agenda(coach, AgendaRequest(session="first", minutes=15, goals=GOALS))
+    agenda = coach.agenda(AgendaRequest(session="first", minutes=15, goals=GOALS))
     assert len(agenda.items) == 3
     assert [item.minutes for item in agenda.items] == [5, 5, 5]
 
@@ -205,7 +198,7 @@ def test_agenda_renders_as_markdown_with_footnotes_and_as_plain_text(first_agend
 
 
 def test_feedback_follows_sbi_and_cites_each_part(coach):
-    draft = draft_feedback(coach, LENA)
+    draft = coach.feedback(LENA)
     assert [p.label for p in draft.parts] == [
         "Ask permission",
         "Situation and behaviour",
@@ -232,7 +225,7 @@ def test_feedback_uses_the_requested_next_step_and_direction(coach):
     request = LENA.model_copy(
         update={"request": "Let her finish before you come in", "direction": "mentee-to-mentor"}
     )
-    draft = draft_feedback(coach, request)
+    draft = coach.feedback(request)
     assert draft.parts[-1].text == "My suggestion for next time: Let her finish before you come in."
     assert draft.subject == "Redirecting feedback for your mentor"
     assert "(mentee → mentor)" in to_markdown(draft)
@@ -244,7 +237,7 @@ def test_harsh_feedback_gets_tone_warnings_and_the_words_to_avoid(coach):
         behavior="you always interrupt people, which is so unprofessional",
         impact="nobody else gets to speak",
     )
-    draft = draft_feedback(coach, request)
+    draft = coach.feedback(request)
     assert {w.issue for w in draft.tone} == {"absolute", "label"}
     sources = {c.section for c in draft.citations if c.n in draft.parts[1].citations}
     assert "Words to avoid" in sources
@@ -311,7 +304,7 @@ def test_tone_check_passes_clean_feedback(text):
     ],
 )
 def test_messages_are_short_warm_and_use_placeholders(coach, kind, to, must):
-    draft = draft_message(coach, MessageRequest(kind=kind, to=to))
+    draft = coach.message(MessageRequest(kind=kind, to=to))
     assert must in draft.text
     assert draft.text.startswith("Hi {name},") and draft.text.endswith("{your name}")
     assert len(draft.text.split()) < 120
@@ -328,7 +321,7 @@ def test_a_message_uses_what_the_person_gave(coach):
         detail="I've had a heavy quarter myself",
         times=["Tuesday 12:00", "Thursday 16:00"],
     )
-    draft = draft_message(coach, request)
+    draft = coach.message(request)
     assert draft.text.startswith("Hi Sam,") and draft.text.endswith("Alex")
     assert "I've had a heavy quarter myself." in draft.text
     assert "our sessions on my move into product" in draft.text
@@ -337,7 +330,7 @@ def test_a_message_uses_what_the_person_gave(coach):
 
 
 def test_ask_mentor_cites_how_to_ask(coach):
-    draft = draft_message(coach, MessageRequest(kind="ask-mentor", about="leading a team"))
+    draft = coach.message(MessageRequest(kind="ask-mentor", about="leading a team"))
     assert draft.subject == "A short question about leading a team"
     assert "asking-someone-to-mentor-you" in {c.doc_id for c in draft.citations}
 
@@ -346,7 +339,7 @@ def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
     request = AgreementRequest(
         mentor="Sam", goals=["Lead the Q3 planning meeting"], cadence="every two weeks"
     )
-    draft = draft_agreement(coach, request)
+    draft = coach.agreement(request)
     assert [s.title for s in draft.sections] == [
         "Goals",
         "Roles and responsibilities",

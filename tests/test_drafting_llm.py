@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from langchain_core.runnables import RunnableLambda
 
-from assistant.drafting import draft_agenda, draft_feedback, draft_message, writer
 from assistant.drafting.models import (
     AgendaBody,
     AgendaRequest,
@@ -35,21 +34,21 @@ class StructuredFake:
 
 @pytest.fixture
 def composed(coach):
-    return draft_message(coach, REQUEST)
+    return coach.message(REQUEST)
 
 
-def use(monkeypatch, reply) -> StructuredFake:
+def use(fake_backend, reply) -> StructuredFake:
     fake = StructuredFake(reply)
-    monkeypatch.setattr(writer, "make_chat_model", lambda settings, backend: fake)
+    fake_backend("openai", fake)
     return fake
 
 
-def test_a_valid_rewrite_is_used_and_its_citations_renumbered(coach, composed, monkeypatch):
+def test_a_valid_rewrite_is_used_and_its_citations_renumbered(coach, composed, fake_backend):
     # The model puts the paragraphs' practice in reverse order: markers are renumbered by use.
     parts = composed.parts
     rewrite = MessageBody(subject="Moving our session", parts=parts[-2::-1] + parts[-1:])
-    fake = use(monkeypatch, lambda messages: rewrite)
-    draft = draft_message(coach, REQUEST, backend="openai")
+    fake = use(fake_backend, lambda messages: rewrite)
+    draft = coach.message(REQUEST, backend="openai")
     assert draft.backend == "openai" and draft.warnings == []
     assert draft.subject == "Moving our session" and draft.text.startswith("Our sessions matter")
     assert [c.n for c in draft.citations] == list(range(1, len(draft.citations) + 1))
@@ -70,45 +69,45 @@ def test_a_valid_rewrite_is_used_and_its_citations_renumbered(coach, composed, m
     ],
 )
 def test_an_invalid_rewrite_falls_back_to_the_composer(
-    coach, composed, monkeypatch, change, reason
+    coach, composed, fake_backend, change, reason
 ):
     rewrite = MessageBody.model_validate(composed.model_dump())
     change(rewrite)
-    use(monkeypatch, lambda messages: rewrite)
-    draft = draft_message(coach, REQUEST, backend="openai")
+    use(fake_backend, lambda messages: rewrite)
+    draft = coach.message(REQUEST, backend="openai")
     assert draft.backend == "composer"
     assert draft.text == composed.text and draft.citations == composed.citations
     assert len(draft.warnings) == 1 and "did not validate" in draft.warnings[0]
     assert reason in draft.warnings[0]
 
 
-def test_an_agenda_rewrite_must_keep_the_minutes_and_goals(coach, monkeypatch):
+def test_an_agenda_rewrite_must_keep_the_minutes_and_goals(coach, fake_backend):
     request = AgendaRequest(session="closing", minutes=30, goals=["lead the Q3 planning"])
-    composed = draft_agenda(coach, request)
+    composed = coach.agenda(request)
     rewrite = AgendaBody.model_validate(composed.model_dump())
     rewrite.items[0].minutes += 5
     rewrite.items[0].focus = []
-    use(monkeypatch, lambda messages: rewrite)
-    agenda = draft_agenda(coach, request, backend="openai")
+    use(fake_backend, lambda messages: rewrite)
+    agenda = coach.agenda(request, backend="openai")
     assert agenda.backend == "composer" and agenda.items == composed.items
     assert "add up to 35 minutes, not 30" in agenda.warnings[0]
     assert "it leaves out lead the Q3 planning" in agenda.warnings[0]
 
 
-def test_no_structured_output_falls_back(coach, monkeypatch):
-    use(monkeypatch, lambda messages: None)
-    draft = draft_message(coach, REQUEST, backend="ollama")
+def test_no_structured_output_falls_back(coach, fake_backend):
+    use(fake_backend, lambda messages: None)
+    draft = coach.message(REQUEST, backend="ollama")
     assert draft.backend == "composer"
     assert "returned no structured output" in draft.warnings[0]
 
 
-def test_an_unreachable_backend_is_an_error_not_a_fallback(coach, monkeypatch):
+def test_an_unreachable_backend_is_an_error_not_a_fallback(coach, fake_backend):
     def refuse(messages):
         raise ConnectionError("connection refused")
 
-    use(monkeypatch, refuse)
+    use(fake_backend, refuse)
     with pytest.raises(BackendError, match="ConnectionError: connection refused"):
-        draft_message(coach, REQUEST, backend="openai")
+        coach.message(REQUEST, backend="openai")
 
 
 @pytest.mark.slow
@@ -118,7 +117,7 @@ def test_feedback_with_the_real_local_model(coach):
         behavior="you opened with the three decisions we needed",
         impact="the client approved all three",
     )
-    draft = draft_feedback(coach, request, backend="local")
+    draft = coach.feedback(request, backend="local")
     assert_valid_or_fell_back(draft)
     assert draft.parts and draft.citations
 
@@ -126,7 +125,7 @@ def test_feedback_with_the_real_local_model(coach):
 @pytest.mark.slow
 def test_agenda_with_the_real_local_model(coach):
     request = AgendaRequest(session="first", minutes=30, goals=["present to senior leaders"])
-    agenda = draft_agenda(coach, request, backend="local")
+    agenda = coach.agenda(request, backend="local")
     assert_valid_or_fell_back(agenda)
     assert sum(item.minutes for item in agenda.items) == 30
 

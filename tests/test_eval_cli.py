@@ -12,8 +12,9 @@ import sys
 
 import pytest
 import typer
-from evals.cli import eval_app
 from typer.testing import CliRunner
+
+from assistant.cli.evaluate import commands as eval_app
 
 app = typer.Typer()
 app.add_typer(eval_app, name="eval")
@@ -52,9 +53,9 @@ def dataset(tmp_path):
 
 def test_help_is_light():
     code = (
-        "import sys; from evals.cli import eval_app; "
+        "import sys; from assistant.cli.evaluate import commands as eval_app; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('torch', 'chromadb', 'sentence_transformers', 'matplotlib', 'pydantic', 'numpy')))"
+        "('torch', 'chromadb', 'sentence_transformers', 'matplotlib', 'numpy', 'langchain_core')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr

@@ -166,9 +166,7 @@ class FakeChatModel:
         return output
 
 
-def test_judge_failures_are_recorded_and_never_nan(monkeypatch):
-    import assistant.generation.backends as llm
-
+def test_judge_failures_are_recorded_and_never_nan(fake_backend):
     model = FakeChatModel(
         [
             JudgeVerdict(faithfulness=0.8, relevance=0.6, reason="ok"),
@@ -176,7 +174,7 @@ def test_judge_failures_are_recorded_and_never_nan(monkeypatch):
             TimeoutError("judge timed out"),
         ]
     )
-    monkeypatch.setattr(llm, "make_chat_model", lambda settings, backend: model)
+    fake_backend("local", model)
     judge = open_judge(SimpleNamespace(), "local")
     answer = stalled_answer()
     coach = StubCoach({case.question: answer for case in CASES})

@@ -9,7 +9,6 @@ import sys
 import pytest
 from langchain_core.language_models import FakeListChatModel
 
-from assistant.generation import llm
 from assistant.generation.backends import BackendError, packaged_local_model
 from assistant.generation.citations import validate_citations
 from assistant.generation.prompts import ANSWER_SYSTEM, chat_prompt, number_passages
@@ -48,13 +47,10 @@ def test_citations_to_missing_passages_are_removed_and_renumbered():
     assert [(c.n, c.doc_id) for c in citations] == [(1, "doc-2"), (2, "doc-1")]
 
 
-def test_answer_without_valid_citation_is_flagged(coach, monkeypatch):
+def test_answer_without_valid_citation_is_flagged(coach, fake_backend):
     # A fake chat model stands in for a remote LLM API, which cannot run here.
     fake = FakeListChatModel(responses=["Just be yourself [9]."])
-    monkeypatch.setattr(llm, "make_chat_model", lambda settings, backend: fake)
-    monkeypatch.setattr(
-        "assistant.answering.answerer.make_chat_model", lambda settings, backend: fake
-    )
+    fake_backend("openai", fake)
     answer = coach.ask(QUESTION, backend="openai")
     assert answer.mode == "answer" and answer.backend == "openai"
     assert answer.text == "Just be yourself."

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting import build_request, to_markdown
 from assistant.drafting.models import (
     AgreementRequest,
     FeedbackDraft,
     FeedbackRequest,
     MessageRequest,
 )
+from assistant.drafting.render import to_markdown
+from assistant.drafting.requests import build_request
 from ui.common import Downloads, draft_markdown, esc, lines, readable_errors
 
 if TYPE_CHECKING:

@@ -50,7 +50,7 @@ class Output(NamedTuple):
 
 def _emit(draft: Any, output: Output) -> None:
     """Print the draft, or write it to a file, as JSON, Markdown or plain text."""
-    from assistant.drafting import to_markdown, to_text
+    from assistant.drafting.render import to_markdown, to_text
 
     if output.as_json and output.out is None:
         print_json(draft)
@@ -80,7 +80,7 @@ def _draft(
     debug: bool,
 ) -> None:
     """Validate the request (bad input exits 2), draft it with the Coach and show it."""
-    from assistant.drafting import build_request
+    from assistant.drafting.requests import build_request
 
     with user_errors(debug):
         request = build_request(model, **fields)
