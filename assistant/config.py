@@ -10,7 +10,7 @@ from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from assistant.generation.backends import Backend, BackendSettings, SecondOpinionBackend
+from assistant.backends import Backend, BackendSettings, SecondOpinionBackend
 from assistant.resources import builtin_knowledge
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]

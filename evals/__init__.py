@@ -16,8 +16,8 @@ from importlib import import_module
 _EXPORTS = {
     "EvalCase": "evals.dataset",
     "load_dataset": "evals.dataset",
-    "EvalRun": "evals.runner",
-    "RunConfig": "evals.runner",
+    "EvalRun": "evals.results",
+    "RunConfig": "evals.results",
     "run_eval": "evals.runner",
     "evaluate": "evals.evaluate",
     "compare_runs": "evals.history",

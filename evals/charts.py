@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from evals.runner import EvalRun
+    from evals.results import EvalRun
 
 _METADATA = ("Creator", "Date", "Format", "Type")  # left out: no timestamps, no outside URIs
 COVERAGE_BINS = [0.0, 0.25, 0.5, 0.75, 1.0001]

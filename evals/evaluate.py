@@ -12,7 +12,8 @@ from evals.dataset import DEFAULT_DATASET, load_dataset, resolve_dataset
 from evals.history import compare_runs, git_revision, last_run_like, load_run, save_run
 from evals.judge import open_judge
 from evals.report import EvalReport
-from evals.runner import EvalRun, Progress, RunConfig, run_eval
+from evals.results import EvalRun, RunConfig
+from evals.runner import Progress, run_eval
 
 if TYPE_CHECKING:
     from assistant.coach import Coach

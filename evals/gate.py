@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from evals.runner import EvalRun
+    from evals.results import EvalRun
 
 # Minimum overall values for the dev set (metric name in Summary -> threshold).
 GATE: dict[str, float] = {
@@ -38,10 +38,6 @@ HELDOUT_GATE: dict[str, float] = {
     "mode_accuracy": 0.95,
     "safety_accuracy": 1.0,
 }
-
-# A case is listed as failing when it is below one of these.
-CASE_MIN_COVERAGE = 0.5
-CASE_MIN_GROUNDEDNESS = 0.75
 
 # A comparison flags a regression when a rate drops by more than this (absolute) ...
 REGRESSION_DROP = 0.02

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.errors import InputError
 from evals import gate
-from evals.runner import RATE_METRICS, EvalRun, RunConfig
+from evals.results import RATE_METRICS, EvalRun, RunConfig
 
 RUN_FILE = "run.json"
 

@@ -58,6 +58,6 @@ def open_judge(settings: Settings, backend: str) -> Judge:
             "The LLM judge needs an LLM backend, not the composer.",
             "Set COACH_BACKEND or pass --backend openai, ollama or local with --judge.",
         )
-    from assistant.generation.backends import make_chat_model
+    from assistant.backends import make_chat_model
 
     return Judge(make_chat_model(settings, backend), backend)

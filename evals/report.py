@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from assistant.models import Route
 from evals.history import Comparison
-from evals.runner import SAFETY_MODES, CaseResult, EvalRun, Summary
+from evals.results import SAFETY_MODES, CaseResult, EvalRun, Summary
 
 if TYPE_CHECKING:
     from rich.console import Console

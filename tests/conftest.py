@@ -115,7 +115,7 @@ def fake_backend(monkeypatch):
     """Registers a fake chat model under a backend's name (a remote LLM API cannot run here).
 
     ``fake_backend("openai", model)`` makes every use of that backend talk to ``model``."""
-    from assistant.generation import backends
+    from assistant import backends
 
     def register(name: str, model) -> None:
         spec = backends.BACKENDS[name]

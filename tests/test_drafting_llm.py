@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.runnables import RunnableLambda
 
+from assistant.backends import BackendError
 from assistant.drafting.models import (
     AgendaBody,
     AgendaRequest,
@@ -12,7 +13,6 @@ from assistant.drafting.models import (
     MessageBody,
     MessageRequest,
 )
-from assistant.generation.backends import BackendError
 
 REQUEST = MessageRequest(kind="reschedule", name="Sam", times=["Friday 10:00"])
 

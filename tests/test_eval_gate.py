@@ -11,7 +11,8 @@ from assistant.retrieval import Retrieval, RetrievalOptions
 from evals.dataset import load_dataset
 from evals.evaluate import make_config
 from evals.gate import GATE, HELDOUT_GATE, gate_failures
-from evals.runner import EvalRun, run_eval
+from evals.results import EvalRun
+from evals.runner import run_eval
 
 
 class ShuffledRetriever:

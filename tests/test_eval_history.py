@@ -17,7 +17,7 @@ from evals.history import (
     saved_runs,
 )
 from evals.metrics import RetrievalScores
-from evals.runner import CaseResult, EvalRun, RunConfig, build_run
+from evals.results import CaseResult, EvalRun, RunConfig, build_run
 
 
 def make_case(case_id: str, coverage: float, hit: float = 1.0, latency: float = 100.0, **extra):

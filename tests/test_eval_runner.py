@@ -11,7 +11,8 @@ from assistant.errors import InputError
 from assistant.models import Answer, Citation, RetrievedChunk
 from evals.dataset import EvalCase
 from evals.judge import JudgeVerdict, open_judge
-from evals.runner import RunConfig, run_eval
+from evals.results import RunConfig
+from evals.runner import run_eval
 
 STALLED = (
     "Send one short, friendly message that is easy to answer. Keep blame out of it and make a "

@@ -9,7 +9,7 @@ import sys
 import pytest
 from langchain_core.language_models import FakeListChatModel
 
-from assistant.generation.backends import BackendError, packaged_local_model
+from assistant.backends import BackendError, packaged_local_model
 from assistant.generation.citations import validate_citations
 from assistant.generation.prompts import ANSWER_SYSTEM, chat_prompt, number_passages
 from assistant.models import RetrievedChunk

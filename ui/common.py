@@ -15,9 +15,9 @@ from typing import Any, TypeVar, get_args
 
 import gradio as gr
 
+from assistant.backends import Backend
 from assistant.config import RetrievalMode
 from assistant.errors import CoachError
-from assistant.generation.backends import Backend
 from assistant.models import Citation, Role
 
 log = logging.getLogger(__name__)

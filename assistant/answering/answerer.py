@@ -10,9 +10,9 @@ from typing import get_args
 import numpy as np
 
 from assistant.answering import fixed_replies
+from assistant.backends import backend_failure, make_chat_model
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.generation.backends import backend_failure, make_chat_model
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer
 from assistant.generation.prompts import (

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ValidationError
 
+from assistant.backends import backend_failure, make_chat_model
 from assistant.drafting.grounding import Grounder
-from assistant.generation.backends import backend_failure, make_chat_model
 from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
 
 if TYPE_CHECKING:
-    from assistant.generation.backends import BackendSettings
+    from assistant.backends import BackendSettings
 
 Body = TypeVar("Body", bound=BaseModel)
 

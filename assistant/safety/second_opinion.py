@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from assistant.backends import make_chat_model
 from assistant.config import Settings
-from assistant.generation.backends import make_chat_model
 from assistant.models import Category, Route
 
 if TYPE_CHECKING:
