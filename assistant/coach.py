@@ -91,7 +91,7 @@ class Coach:
             coach.live.settle()
         if coach.live.broken or not settle:  # 'coach reindex' rebuilds it; every other use says so
             return coach
-        if coach.index.is_empty() or coach.index.changed_builtin():
+        if coach.index.is_empty() or coach.index.builtin_changes():
             with coach.live.writing("ingest") as index:  # checked again under the lock
                 if index.is_empty():
                     report = index.ingest(
@@ -103,8 +103,10 @@ class Coach:
                             f"be indexed ({len(report.failed)} files failed).",
                             "Check COACH_KNOWLEDGE_DIR; 'coach ingest' shows each file's error.",
                         )
-                elif changed := index.changed_builtin():
-                    index.ingest(changed, builtin=True, progress=progress)
+                elif changes := index.builtin_changes():
+                    for document in changes.gone:  # first, so a moved guide keeps its id
+                        index.remove(document.doc_id)
+                    index.ingest(changes.to_index, builtin=True, progress=progress)
         return coach
 
     @property

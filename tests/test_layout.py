@@ -56,8 +56,6 @@ def test_every_module_imports_first():
 def test_import_contracts_hold():
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint_imports, "import-linter is a dev dependency ('make setup-dev')"
-    result = subprocess.run(
-        [lint_imports, "--no-cache"], capture_output=True, text=True, cwd=ROOT
-    )
+    result = subprocess.run([lint_imports, "--no-cache"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout

@@ -83,10 +83,10 @@ def test_built_in_documents_changed_on_disk_are_indexed_again_at_open(small_coac
     vector = small_coach.embeddings.embed_query(QUESTION)
     assert small_coach.index.questions.document_scores(vector)["smart-goals"] < 0.9
     path.write_text(path.read_text().replace("questions:\n", f'questions:\n  - "{QUESTION}"\n', 1))
-    assert small_coach.index.changed_builtin() == [path.resolve()]
+    assert small_coach.index.builtin_changes().to_index == [path]
     reopened = Coach.open(home=small_coach.settings.home, knowledge_dir=path.parent)
     assert reopened.index.questions.document_scores(vector)["smart-goals"] > 0.99
-    assert reopened.index.changed_builtin() == []
+    assert not reopened.index.builtin_changes()
 
 
 def test_a_knowledge_folder_without_example_questions_answers(tmp_path):

@@ -54,6 +54,16 @@ def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]
     return found
 
 
+class BuiltinChanges(NamedTuple):
+    """Built-in files to (re)index, and built-in documents whose file is gone."""
+
+    to_index: list[Path]
+    gone: list[DocumentInfo]
+
+    def __bool__(self) -> bool:
+        return bool(self.to_index or self.gone)
+
+
 # Texts embedded per write: enough for full, length-sorted model batches across many small
 # files, few enough to bound memory and to move the progress bar every few seconds.
 FLUSH_TEXTS = 2048
@@ -224,14 +234,20 @@ class KnowledgeIndex:
     def is_empty(self) -> bool:
         return self.catalog.is_empty()
 
-    def changed_builtin(self) -> list[Path]:
-        """Built-in documents whose file changed since it was indexed (an upgrade, an edit)."""
-        changed = []
-        for document in self.catalog.builtin():
-            path = Path(document.source)
-            if path.is_file() and not _same_bytes(path, document.content_hash):
-                changed.append(path)
-        return changed
+    def builtin_changes(self) -> BuiltinChanges:
+        """How the built-in knowledge on disk differs from what is indexed: files changed since
+        (an upgrade, an edit) or new, and documents whose file is no longer in the knowledge
+        folder (a guide a release dropped, or the whole folder moved: a checkout's knowledge/
+        indexed before, an installed wheel's now)."""
+        files = {str(p.resolve()): p for p in expand_paths([self.settings.knowledge_dir], True)}
+        indexed = {document.source: document for document in self.catalog.builtin()}
+        to_index = [
+            path
+            for source, path in files.items()
+            if source not in indexed or not _same_bytes(path, indexed[source].content_hash)
+        ]
+        gone = [document for source, document in indexed.items() if source not in files]
+        return BuiltinChanges(to_index, gone)
 
     def ingest(
         self,
