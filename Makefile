@@ -38,6 +38,7 @@ browser:
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 
 format: setup-dev
 	$(BIN)/ruff format .
@@ -52,4 +53,4 @@ safety-model: setup
 	$(BIN)/python -m assistant.safety.training
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

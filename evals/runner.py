@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -194,7 +194,7 @@ def build_run(config: RunConfig, results: list[CaseResult]) -> EvalRun:
     )
 
 
-def _case_fields(case: EvalCase) -> dict[str, object]:
+def _case_fields(case: EvalCase) -> dict[str, Any]:
     return case.model_dump(include={"id", "question", "role", "topic", "expect", "relevant"})
 
 
