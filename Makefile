@@ -41,6 +41,7 @@ browser:
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 	$(BIN)/lint-imports
 
 format: setup-dev
@@ -67,4 +68,4 @@ safety-model: setup
 	$(BIN)/python -m assistant.safety.training
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.errors import CoachError
@@ -81,9 +81,9 @@ def _openai(settings: BackendSettings) -> BaseChatModel:
     return ChatOpenAI(
         base_url=settings.openai_base_url,
         model=settings.openai_model,
-        api_key=key or "not-needed",  # type: ignore[arg-type]
+        api_key=SecretStr(key or "not-needed"),
         temperature=settings.llm_temperature,
-        max_tokens=settings.llm_max_tokens,  # type: ignore[call-arg]
+        max_completion_tokens=settings.llm_max_tokens,  # the field max_tokens, by its alias
         timeout=settings.llm_timeout_s,
         max_retries=0,
     )
@@ -136,7 +136,8 @@ def _local(settings: BackendSettings) -> BaseChatModel:
     return _LOCAL_MODELS[path]
 
 
-BACKENDS: dict[Backend, BackendSpec] = {
+# Keyed by the ``Backend`` names; looked up with whatever name a caller was given.
+BACKENDS: dict[str, BackendSpec] = {
     "composer": BackendSpec("offline: quotes the knowledge base, no model", "COACH_BACKEND", None),
     "openai": BackendSpec(
         "any OpenAI-compatible server",
@@ -158,7 +159,7 @@ def backend_names() -> str:
 
 def make_chat_model(settings: BackendSettings, backend: str) -> BaseChatModel:
     """A chat model for an LLM ``backend``; BackendError names what to set."""
-    spec = BACKENDS.get(backend)  # type: ignore[call-overload]
+    spec = BACKENDS.get(backend)
     if spec is None or spec.make is None:
         raise BackendError(f"Unknown LLM backend '{backend}'.", f"Use {backend_names()}.")
     return spec.make(settings)
@@ -166,7 +167,7 @@ def make_chat_model(settings: BackendSettings, backend: str) -> BaseChatModel:
 
 def backend_failure(backend: str, exc: Exception) -> BackendError:
     """A clear error for a failed LLM call, naming the settings of that backend."""
-    spec = BACKENDS.get(backend)  # type: ignore[call-overload]
+    spec = BACKENDS.get(backend)
     setting = spec.settings if spec else "COACH_BACKEND"
     return BackendError(
         f"The {backend} backend failed ({type(exc).__name__}: {exc}). Check {setting}.",

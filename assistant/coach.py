@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -155,7 +155,7 @@ class Coach:
 
     def ingest(
         self,
-        paths: list[str | Path],
+        paths: Sequence[str | Path],
         progress: ProgressCallback | None = None,
         keep_copy: bool = False,
     ) -> IngestReport:
@@ -261,7 +261,8 @@ class Coach:
     ) -> Answer:
         """Answer a question, grounded in the knowledge base, with numbered citations."""
         *_, answer = self.stream(question, role, session_id, backend, retrieval)
-        return answer  # type: ignore[return-value]
+        assert isinstance(answer, Answer)  # stream() always ends with the Answer
+        return answer
 
     def new_session(self, role: Role = "mentee") -> str:
         """Start a conversation; pass its id to ask()/stream() for follow-ups."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TextIO
 
 PACKAGES = ("assistant", "evals", "ui")
 LEVELS = {0: logging.WARNING, 1: logging.INFO, 2: logging.DEBUG}
@@ -18,11 +19,11 @@ class LogLevelError(ValueError):
     """COACH_LOG_LEVEL names no level."""
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is now (a test runner swaps it per command)."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D102
+    @property
+    def stream(self) -> TextIO:  # noqa: D102
         return sys.stderr
 
     @stream.setter

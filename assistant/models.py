@@ -38,10 +38,18 @@ class Chunk(BaseModel):
         """What is embedded and searched: the heading path gives the passage its context."""
         return f"{self.heading_path}\n\n{self.text}"
 
-    def retrieved(self, score: float = 0.0, **scores: float) -> RetrievedChunk:
+    def retrieved(
+        self,
+        score: float = 0.0,
+        *,
+        dense_score: float | None = None,
+        lexical_score: float | None = None,
+    ) -> RetrievedChunk:
         """This chunk as a search result with the given score(s)."""
         fields = self.model_dump(include=set(RetrievedChunk.model_fields))
-        return RetrievedChunk(**fields, score=score, **scores)
+        return RetrievedChunk(
+            **fields, score=score, dense_score=dense_score, lexical_score=lexical_score
+        )
 
 
 class RetrievedChunk(BaseModel):

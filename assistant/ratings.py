@@ -10,7 +10,7 @@ import io
 import uuid
 from contextlib import closing
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,7 @@ from assistant.models import Answer
 from assistant.sqlite_store import SQLiteStore
 
 Thumb = Literal["up", "down"]
+THUMBS: tuple[Thumb, ...] = get_args(Thumb)
 MAX_COMMENT_CHARS = 2000
 
 _SCHEMA = """
@@ -72,7 +73,8 @@ class RatingStore(SQLiteStore):
 
     def add(self, answer: Answer, rating: str, comment: str = "") -> Rating:
         """Store a thumbs up/down (``"up"`` or ``"down"``) for an answer."""
-        if rating not in ("up", "down"):
+        thumb = next((known for known in THUMBS if known == rating), None)
+        if thumb is None:
             raise InputError(f"Unknown rating '{rating}'.", "Use up or down.")
         comment = comment.strip()
         if len(comment) > MAX_COMMENT_CHARS:
@@ -83,7 +85,7 @@ class RatingStore(SQLiteStore):
         stored = Rating(
             id=uuid.uuid4().hex[:12],
             created_at=datetime.now(timezone.utc),
-            rating=rating,  # type: ignore[arg-type]
+            rating=thumb,
             comment=comment,
             role=answer.role,
             question=answer.question,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from contextlib import closing
 from datetime import datetime, timezone
@@ -71,7 +72,7 @@ class SessionStore(SQLiteStore):
             for row in rows
         ]
 
-    def turns(self, session_id: str) -> list[Turn]:
+    def turns(self, session_id: str) -> builtins.list[Turn]:
         """Every message of a conversation, in order."""
         self.info(session_id)
         with closing(self.connect()) as conn:

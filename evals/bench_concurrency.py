@@ -75,23 +75,26 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
         coach = Coach.open(home=Path(home))
-        result = {}
+        runs: dict[str, dict[str, dict[str, float]]] = {}
         for label, at_once in (("one_at_a_time", 1), ("shipped", ANSWERS_AT_ONCE)):
             port = _free_port()
             app = launch(coach, port=port, block=False, answers_at_once=at_once)
             url = f"http://127.0.0.1:{port}/"
             try:
-                result[label] = {
+                runs[label] = {
                     "single": _measure(url, 1, args.questions),
                     "concurrent": _measure(url, args.clients, args.questions),
                 }
             finally:
                 app.close()
-    shipped, baseline = result["shipped"]["concurrent"], result["one_at_a_time"]["concurrent"]
-    result["p95_vs_one_at_a_time"] = round(shipped["p95_s"] / baseline["p95_s"], 2)
-    result["throughput_vs_one_at_a_time"] = round(
-        shipped["answers_per_s"] / baseline["answers_per_s"], 2
-    )
+    shipped, baseline = runs["shipped"]["concurrent"], runs["one_at_a_time"]["concurrent"]
+    result: dict[str, object] = {
+        **runs,
+        "p95_vs_one_at_a_time": round(shipped["p95_s"] / baseline["p95_s"], 2),
+        "throughput_vs_one_at_a_time": round(
+            shipped["answers_per_s"] / baseline["answers_per_s"], 2
+        ),
+    }
     print(json.dumps(result, indent=2) if args.json else result)
 
 

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import yaml
@@ -35,7 +36,7 @@ from assistant.coach import Coach
 from assistant.config import Settings
 from assistant.generation.composer import Composer
 from assistant.index.embeddings import PackagedEmbeddings, onnx_encoder
-from assistant.index.knowledge_index import KnowledgeIndex
+from assistant.index.live import LiveIndex
 from assistant.index.sentences import SentenceStore, plain, split_units
 from assistant.ingest import chunk_document, load_file
 from evals.bench_ask import DEV_SET, percentile
@@ -149,11 +150,8 @@ def timed_compose(samples: list[float]) -> Iterator[None]:
         finally:
             samples.append((time.perf_counter() - started) * 1000)
 
-    Composer.compose = compose  # type: ignore[method-assign]
-    try:
+    with patch.object(Composer, "compose", compose):
         yield
-    finally:
-        Composer.compose = original  # type: ignore[method-assign]
 
 
 _PROBE = """
@@ -291,15 +289,20 @@ def run(sizes: list[int], work: Path, chroma_url: str | None) -> list[dict]:
     print(json.dumps(rows[0]), flush=True)
     known = sentence_vectors(settings)
     sentences = whole_sentences(known)
-    index = KnowledgeIndex(settings, SyntheticEmbeddings(known, cache_dir=settings.cache_dir))
-    per_doc, made = SECTIONS_PER_DOC, 0
+    live = LiveIndex(settings, SyntheticEmbeddings(known, cache_dir=settings.cache_dir))
     corpus = work / "corpus"
+
+    def ingest_corpus() -> None:  # the write path of `coach ingest`: under the writer lock
+        with live.writing("ingest") as index:
+            index.ingest([corpus])
+
+    per_doc, made = SECTIONS_PER_DOC, 0
     for size in sizes:
         docs = max(0, size // per_doc - made)
         write_documents(corpus, made, docs, sentences)
         made += docs
-        ingest = seconds(lambda: index.ingest([corpus]))
-        again = seconds(lambda: index.ingest([corpus]))
+        ingest = seconds(ingest_corpus)
+        again = seconds(ingest_corpus)
         row = {"size": size, "ingest_s": ingest, "new_chunks": docs * per_doc}
         row["ingest_chunks_per_s"] = docs * per_doc / ingest
         row["unchanged_reingest_s"] = again

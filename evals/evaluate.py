@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 from assistant.config import Backend, RetrievalMode
 from assistant.errors import InputError
@@ -18,20 +18,25 @@ from evals.runner import Progress, run_eval
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-RETRIEVAL_MODES: tuple[str, ...] = get_args(RetrievalMode)
-BACKENDS: tuple[str, ...] = get_args(Backend)
+RETRIEVAL_MODES: tuple[RetrievalMode, ...] = get_args(RetrievalMode)
+BACKENDS: tuple[Backend, ...] = get_args(Backend)
+
+Option = TypeVar("Option", bound=str)
 
 
-def split_options(values: Sequence[str] | None, allowed: Sequence[str], option: str) -> list[str]:
+def split_options(
+    values: Sequence[str] | None, allowed: Sequence[Option], option: str
+) -> list[Option]:
     """Option values given several times and/or comma-separated, checked and deduplicated."""
+    known: dict[str, Option] = {item: item for item in allowed}  # each as its typed value
     items = [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
-    unknown = [item for item in items if item not in allowed]
+    unknown = [item for item in items if item not in known]
     if unknown:
         raise InputError(f"Unknown {option} '{unknown[0]}'.", f"Use {', '.join(allowed)}.")
-    return list(dict.fromkeys(items))
+    return [known[item] for item in dict.fromkeys(items)]
 
 
-def judge_backend(coach: Coach, backends: list[str]) -> str:
+def judge_backend(coach: Coach, backends: Sequence[str]) -> str:
     """The LLM that judges: the first evaluated LLM backend, else the configured one."""
     return next((b for b in backends if b != "composer"), coach.settings.backend)
 
@@ -40,8 +45,10 @@ def make_config(
     coach: Coach,
     dataset: str | Path = DEFAULT_DATASET,
     backend: str | None = None,
-    retrieval: str | None = None,
-    **options: object,
+    retrieval: RetrievalMode | None = None,
+    *,
+    semantic_key_points: bool = False,
+    judge: str | None = None,
 ) -> RunConfig:
     """A run configuration: the coach's settings unless overridden, plus the git revision."""
     return RunConfig(
@@ -50,7 +57,8 @@ def make_config(
         retrieval=retrieval or coach.settings.retrieval,
         top_k=coach.settings.top_k,
         git_revision=git_revision(),
-        **options,
+        semantic_key_points=semantic_key_points,
+        judge=judge,
     )
 
 
@@ -72,11 +80,9 @@ def evaluate(
     configuration and dataset.
     """
     cases = load_dataset(dataset)
-    backends = split_options(backends, BACKENDS, "--backend") or [coach.settings.backend]
-    retrievals = split_options(retrievals, RETRIEVAL_MODES, "--retrieval") or [
-        coach.settings.retrieval
-    ]
-    grader = open_judge(coach.settings, judge_backend(coach, backends)) if judge else None
+    engines = split_options(backends, BACKENDS, "--backend") or [coach.settings.backend]
+    modes = split_options(retrievals, RETRIEVAL_MODES, "--retrieval") or [coach.settings.retrieval]
+    grader = open_judge(coach.settings, judge_backend(coach, engines)) if judge else None
     configs = [
         make_config(
             coach,
@@ -86,8 +92,8 @@ def evaluate(
             semantic_key_points=semantic_key_points,
             judge=grader.backend if grader else None,
         )
-        for backend in backends
-        for retrieval in retrievals
+        for backend in engines
+        for retrieval in modes
     ]
     home = coach.settings.home
     baselines = {c.label: _baseline(home, compare, c) for c in configs} if compare else {}

@@ -127,7 +127,7 @@ def read_answers(path: str | Path) -> list[AnswerToGrade]:
         if missing:
             raise InputError(f"{path} row {number} has no {' or '.join(missing)}.")
         try:
-            answers.append(AnswerToGrade(row=number, **fields))
+            answers.append(AnswerToGrade.model_validate({**fields, "row": number}))
         except ValidationError as exc:
             reason = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
             raise InputError(f"{path} row {number} is invalid ({reason}).") from None

@@ -128,13 +128,14 @@ def _is_regression(metric: str, before: float, after: float) -> bool:
 
 
 def _delta(metric: str, before: float | None, after: float | None) -> MetricDelta:
-    known = before is not None and after is not None
+    if before is None or after is None:
+        return MetricDelta(metric=metric, before=before, after=after, delta=None, regression=False)
     return MetricDelta(
         metric=metric,
         before=before,
         after=after,
-        delta=after - before if known else None,
-        regression=known and _is_regression(metric, before, after),
+        delta=after - before,
+        regression=_is_regression(metric, before, after),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.models import Answer, Citation
 from evals.dataset import EvalCase
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], None]
 
 
-def _case_fields(case: EvalCase) -> dict[str, object]:
+def _case_fields(case: EvalCase) -> dict[str, Any]:
     return case.model_dump(include={"id", "question", "role", "topic", "expect", "relevant"})
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.answering.answerer import check_role
 from assistant.errors import CoachError
 from ui import agenda, chat, drafts, evaluate, knowledge
 from ui.common import Downloads, error_message
@@ -46,7 +47,7 @@ def build_app(coach: Coach, answers_at_once: int = ANSWERS_AT_ONCE) -> gr.Blocks
         def ask(question: str, role: str = "mentee", session_id: str = "") -> dict[str, Any]:
             """Answer a question; the Answer as JSON (text with [n] markers and its citations)."""
             try:
-                answer = coach.ask(question, role, session_id or None)  # type: ignore[arg-type]
+                answer = coach.ask(question, check_role(role), session_id or None)
             except Exception as exc:
                 raise gr.Error(error_message(exc), print_exception=False) from None
             return answer.model_dump(mode="json", exclude={"contexts"})

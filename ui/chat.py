@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.config import RetrievalMode
 from assistant.errors import InputError
-from assistant.models import Answer, Turn
+from assistant.models import Answer, Role, Turn
 from ui.common import (
     BACKENDS,
     RETRIEVAL_MODES,
@@ -138,17 +139,21 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
 
     @readable_errors
     def respond(
-        text: str, role_value: str, session_id: str | None, backend_value: str, mode: str
+        text: str,
+        role_value: Role,  # the dropdowns offer only these values
+        session_id: str | None,
+        backend_value: str,
+        mode: RetrievalMode,
     ) -> Iterator[dict[Any, Any]]:
         if not text.strip():
             raise InputError("The question is empty.", "Type what you would like help with.")
-        session_id = session_id or coach.new_session(role_value)  # type: ignore[arg-type]
+        session_id = session_id or coach.new_session(role_value)
         history = render_turns(coach.session_turns(session_id))
         pending = [{"role": "user", "content": esc(text)}, {"role": "assistant", "content": ""}]
         yield {question: "", chatbot: [*history, *pending], session: session_id, rating_status: ""}
         streamed = ""
         try:
-            for item in coach.stream(text, role_value, session_id, backend_value, mode):  # type: ignore[arg-type]
+            for item in coach.stream(text, role_value, session_id, backend_value, mode):
                 if isinstance(item, Answer):
                     pending[1]["content"] = render_answer(item)
                 else:

@@ -11,7 +11,7 @@ import tempfile
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, cast, get_args
 
 import gradio as gr
 
@@ -104,7 +104,7 @@ def readable_errors(fn: F) -> F:
             except Exception as exc:
                 yield _show(exc)
 
-        return generator  # type: ignore[return-value]
+        return cast(F, generator)
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -113,7 +113,7 @@ def readable_errors(fn: F) -> F:
         except Exception as exc:
             return _show(exc)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)
 
 
 class Downloads:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import get_args
 
 import numpy as np
 
 from assistant.answering import fixed_replies
 from assistant.backends import backend_failure, make_chat_model
-from assistant.config import Settings
+from assistant.config import RetrievalMode, Settings
 from assistant.errors import InputError
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer
@@ -26,7 +26,7 @@ from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 
-ROLES = get_args(Role)
+ROLES: tuple[Role, ...] = get_args(Role)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HISTORY_TURNS = 2
 
@@ -45,9 +45,10 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 def check_role(role: str) -> Role:
-    if role not in ROLES:
-        raise InputError(f"Unknown role '{role}'.", f"Use one of: {', '.join(ROLES)}.")
-    return role  # type: ignore[return-value]
+    for known in ROLES:
+        if role == known:
+            return known
+    raise InputError(f"Unknown role '{role}'.", f"Use one of: {', '.join(ROLES)}.")
 
 
 def history_query(question: str, history: list[Turn]) -> str:
@@ -82,7 +83,7 @@ class Answerer:
         role: str,
         history: list[Turn],
         backend: str,
-        retrieval: str,
+        retrieval: RetrievalMode,
     ) -> Iterator[str | Answer]:
         """Yield text pieces, then the final Answer (always last)."""
         started = time.perf_counter()
@@ -211,7 +212,7 @@ class Answerer:
 
     def _generate_llm(
         self, base: Answer, chunks: list[RetrievedChunk], history: list[Turn], backend: str
-    ) -> Iterator[str | Answer]:
+    ) -> Generator[str, None, Answer]:
         model = make_chat_model(self.settings, backend)
         chain = chat_prompt(ANSWER_SYSTEM) | model
         inputs = {

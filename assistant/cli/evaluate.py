@@ -153,7 +153,7 @@ def list_runs(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = 
         from evals.history import saved_runs
         from evals.report import fmt
 
-        runs = list(saved_runs(Settings(**({"home": home} if home else {})).home))
+        runs = list(saved_runs((Settings(home=home) if home else Settings()).home))
         if as_json:
             fields = {"id", "created_at", "config", "overall"}
             print_json([run.model_dump(mode="json", include=fields) for run in runs])

@@ -172,7 +172,7 @@ class LiveIndex:
             if previous:
                 previous.drop_collections(target)
             fresh = KnowledgeIndex(
-                self.settings, self.embeddings, target, donor=previous and previous.vectors
+                self.settings, self.embeddings, target, donor=previous.vectors if previous else None
             )
             report, kept_previous = self._rebuild(previous, live, fresh, progress)
             fresh.close()

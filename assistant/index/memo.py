@@ -4,7 +4,7 @@ never go stale; the bound keeps a long-running server's memory flat on a large i
 from __future__ import annotations
 
 import threading
-from typing import TypeVar
+from typing import Any, TypeVar
 
 V = TypeVar("V")
 
@@ -24,6 +24,6 @@ class Memo(dict[str, V]):
             while len(self) > self.limit:
                 super().pop(next(iter(self)), None)
 
-    def update(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: V) -> None:
         for key, value in dict(*args, **kwargs).items():
             self[key] = value

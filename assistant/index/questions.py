@@ -75,7 +75,7 @@ class QuestionIndex:
 
     def document_scores(self, query_vector: list[float] | np.ndarray) -> dict[str, float]:
         """Each document's highest cosine similarity between the query and its questions."""
-        if self._vectors is None:
+        if self._vectors is None or self._doc_ids is None:  # both are set (and reset) together
             data = self._collection.get(include=["metadatas", "embeddings"])
             self._doc_ids = np.asarray([str(m["doc_id"]) for m in data["metadatas"]])
             self._vectors = np.asarray(data["embeddings"], dtype=np.float32).reshape(

@@ -154,9 +154,9 @@ class VectorStore:
             data = self._collection.get(ids=batch, include=["embeddings", "documents", "metadatas"])
             for cid, vector, text, meta in zip(
                 data["ids"],
-                data["embeddings"],  # type: ignore[arg-type]
-                data["documents"],  # type: ignore[arg-type]
-                data["metadatas"],  # type: ignore[arg-type]
+                data["embeddings"],
+                data["documents"],
+                data["metadatas"],
                 strict=True,
             ):
                 found[cid] = (list(vector), text, dict(meta or {}))
@@ -216,9 +216,9 @@ class VectorStore:
         results = []
         for cid, text, meta, distance in zip(
             data["ids"][0],
-            data["documents"][0],  # type: ignore[index]
-            data["metadatas"][0],  # type: ignore[index]
-            data["distances"][0],  # type: ignore[index]
+            data["documents"][0],
+            data["metadatas"][0],
+            data["distances"][0],
             strict=True,
         ):
             chunk = self._to_chunk(cid, text, meta or {})

@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import yaml
@@ -52,7 +53,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML without aliases: a few hundred bytes of nested aliases expand to gigabytes
     when the values are read (an upload anyone can make)."""
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
         return super().compose_node(parent, index)
@@ -61,7 +62,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
 class _FrontMatterHandler(frontmatter.YAMLHandler):
     """python-frontmatter's YAML handler with the alias-free loader."""
 
-    def load(self, fm: str, **kwargs: object) -> object:
+    def load(self, fm: str, **kwargs: object) -> Any:
         return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader subclass)
 
 
