@@ -16,6 +16,11 @@ ESCALATING: tuple[Category, ...] = ("conduct", "crisis", "legal_medical")
 PartKind = Literal["whole", "sentence", "clause", "pair"]
 
 
+def heading_path(title: str, section: str = "") -> str:
+    """Where a passage sits: "Title > Section > Subsection" (the title alone for no section)."""
+    return f"{title} > {section}" if section else title
+
+
 class Chunk(BaseModel):
     """One indexed passage of a document (a section, or part of a long one)."""
 
@@ -31,7 +36,7 @@ class Chunk(BaseModel):
 
     @property
     def heading_path(self) -> str:
-        return f"{self.title} > {self.section}" if self.section else self.title
+        return heading_path(self.title, self.section)
 
     @property
     def indexed_text(self) -> str:
@@ -68,6 +73,10 @@ class RetrievedChunk(BaseModel):
     lexical_score: float | None = None
     # Its document's closest example question (hybrid retrieval only).
     question_score: float | None = None
+
+    @property
+    def heading_path(self) -> str:
+        return heading_path(self.title, self.section)
 
 
 class DocumentInfo(BaseModel):
@@ -157,6 +166,10 @@ class Citation(BaseModel):
     source: str
     snippet: str
     chunk_id: str = ""
+
+    @property
+    def heading_path(self) -> str:
+        return heading_path(self.title, self.section)
 
 
 class Route(BaseModel):

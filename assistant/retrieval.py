@@ -3,6 +3,7 @@ reciprocal rank, with boosts."""
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from typing import Protocol
 
@@ -17,6 +18,12 @@ from assistant.models import RetrievedChunk
 
 RRF_K = 60
 COMPONENT_SCORES = ("dense_score", "lexical_score", "question_score")
+
+log = logging.getLogger(__name__)
+
+
+def _shown(score: float | None) -> str:
+    return "-" if score is None else f"{score:.3f}"
 
 
 class Reranker(Protocol):
@@ -140,6 +147,19 @@ class HybridRetriever:
                 reverse=True,
             )
         ranked = self.reranker.rerank(query, cap_per_document(ranked, options.max_per_doc))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "retrieve %s k=%d best cosine %.3f: %s",
+                options.mode,
+                options.k,
+                best,
+                "; ".join(
+                    f"{c.doc_id}: {c.heading_path} (score {c.score:.4f}, dense "
+                    f"{_shown(c.dense_score)}, bm25 {_shown(c.lexical_score)}, question "
+                    f"{_shown(c.question_score)})"
+                    for c in ranked[: options.k]
+                ),
+            )
         return Retrieval(
             chunks=ranked[: options.k],
             query_vector=vector,

@@ -139,11 +139,6 @@ class SessionStore(SQLiteStore):
             lines += ["**Coach:**", "", turn.content, ""]
             if turn.answer and turn.answer.citations:
                 lines += ["Sources:", ""]
-                lines += [
-                    f"{c.n}. {c.title}"
-                    + (f" > {c.section}" if c.section else "")
-                    + f" ({c.doc_id})"
-                    for c in turn.answer.citations
-                ]
+                lines += [f"{c.n}. {c.heading_path} ({c.doc_id})" for c in turn.answer.citations]
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"

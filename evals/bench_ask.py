@@ -10,7 +10,6 @@ messages of the safety sets. Usage: python -m evals.bench_ask [--home DIR] [--re
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -19,18 +18,10 @@ import yaml
 
 from assistant.coach import Coach
 from evals.dataset import DATASETS
+from evals.metrics import percentile
 
 DEV_SET = DATASETS / "dev.yaml"
 SAFETY_SETS = ("safety.yaml", "safety2.yaml", "safety3.yaml")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0-100) by linear interpolation."""
-    return (
-        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-        if len(values) > 1
-        else values[0]
-    )
 
 
 def timed_ms(fn, questions: list[str], repeat: int) -> list[float]:

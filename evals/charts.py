@@ -91,3 +91,13 @@ def latency_chart(runs: list[EvalRun]) -> str:
     axes.set_xlabel("milliseconds per question")
     axes.set_title("Latency")
     return to_svg(figure)
+
+
+def all_charts(runs: list[EvalRun]) -> list[str]:
+    """Every chart of a report, in the order the report and the UI show them."""
+    return [
+        topic_chart(runs, "coverage", "Key-point coverage by topic"),
+        topic_chart(runs, "hit_at_k", "Retrieval hit@k by topic"),
+        coverage_chart(runs),
+        latency_chart(runs),
+    ]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, ValidationError, computed_field, field_validator
 
 from assistant.errors import InputError
-from assistant.models import Role
+from assistant.models import Role, heading_path
 from evals.dataset import EvalCase, normalize_key_points
 from evals.keypoints import coverage, describe, regex_covered
 from evals.metrics import mean
@@ -167,7 +167,7 @@ class GradedAnswer(BaseModel):
             lines.append("Missing key points: " + "; ".join(self.key_points_missing) + ".")
         lines += [f'Not supported by the knowledge base: "{s}"' for s in self.unsupported]
         for s in self.suggestions:
-            place = f"{s.title} > {s.section}" if s.section else s.title
+            place = heading_path(s.title, s.section)
             covers = f" (covers: {'; '.join(s.covers)})" if s.covers else ""
             lines.append(f"Would support a better answer: {place} [{s.doc_id}]{covers}")
         return lines

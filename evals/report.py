@@ -327,13 +327,7 @@ def _html_case(case: CaseResult) -> str:
 def _charts(runs: list[EvalRun]) -> str:
     from evals import charts
 
-    svgs = [
-        charts.topic_chart(runs, "coverage", "Key-point coverage by topic"),
-        charts.topic_chart(runs, "hit_at_k", "Retrieval hit@k by topic"),
-        charts.coverage_chart(runs),
-        charts.latency_chart(runs),
-    ]
-    return "<h2>Charts</h2><div class=charts>" + "".join(svgs) + "</div>"
+    return "<h2>Charts</h2><div class=charts>" + "".join(charts.all_charts(runs)) + "</div>"
 
 
 def to_html(report: EvalReport) -> str:

@@ -34,8 +34,7 @@ def _retrieval(case: EvalCase, doc_ids: list[str], k: int) -> RetrievalScores | 
 
 
 def _source_label(citation: Citation) -> str:
-    path = f"{citation.title} > {citation.section}" if citation.section else citation.title
-    return f"[{citation.n}] {path} ({citation.doc_id})"
+    return f"[{citation.n}] {citation.heading_path} ({citation.doc_id})"
 
 
 def cited_passages(coach: Coach, answer: Answer) -> dict[int, str]:

@@ -44,8 +44,7 @@ def esc(text: str) -> str:
 
 def where(citation: Citation) -> str:
     """ "Title > Section" of a cited passage, escaped."""
-    path = f"{citation.title} > {citation.section}" if citation.section else citation.title
-    return esc(path)
+    return esc(citation.heading_path)
 
 
 def citations_markdown(citations: Iterable[Citation]) -> str:

@@ -56,13 +56,9 @@ def summary_markdown(report: EvalReport) -> str:
 
 def charts_html(report: EvalReport) -> str:
     """Inline SVG charts drawn by the evals package (text drawn as paths; no scripts)."""
-    svgs = [
-        charts.topic_chart(report.runs, "coverage", "Key-point coverage by topic"),
-        charts.topic_chart(report.runs, "hit_at_k", "Retrieval hit@k by topic"),
-        charts.coverage_chart(report.runs),
-        charts.latency_chart(report.runs),
-    ]
-    cells = "".join(f'<div class="eval-chart">{svg}</div>' for svg in svgs)
+    cells = "".join(
+        f'<div class="eval-chart">{svg}</div>' for svg in charts.all_charts(report.runs)
+    )
     return f'<div class="eval-charts">{cells}</div>'
 
 

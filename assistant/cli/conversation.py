@@ -33,8 +33,7 @@ def print_answer(answer: Any, streamed: bool = False) -> None:
     if answer.citations:
         out.print("\nSources:", style="bold")
         for c in answer.citations:
-            where = f"{c.title} > {c.section}" if c.section else c.title
-            out.print(f"  [{c.n}] {where} ({c.doc_id})", markup=False)
+            out.print(f"  [{c.n}] {c.heading_path} ({c.doc_id})", markup=False)
     for warning in answer.warnings:
         out.print(f"Warning: {warning}", style="yellow", markup=False)
 

@@ -150,6 +150,6 @@ def search(
                 parts.append(f"dense {chunk.dense_score:.3f}")
             if chunk.lexical_score is not None:
                 parts.append(f"bm25 {chunk.lexical_score:.2f}")
-            out.print(f"{rank}. {chunk.title} > {chunk.section}", style="bold")
+            out.print(f"{rank}. {chunk.heading_path}", style="bold")
             out.print(f"   {chunk.doc_id} · {', '.join(parts)}")
             out.print(f"   {' '.join(chunk.text.split())[:300]}")

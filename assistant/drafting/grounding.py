@@ -129,8 +129,7 @@ class Grounder:
     def cited_passages(self) -> list[str]:
         """The cited passages as '[n] Title > Section: the sentences used', in citation order."""
         return [
-            f"[{c.n}] {c.title}{' > ' + c.section if c.section else ''}: "
-            + " ".join(self._quotes[c.chunk_id])
+            f"[{c.n}] {c.heading_path}: " + " ".join(self._quotes[c.chunk_id])
             for c in self.book.citations
         ]
 

@@ -18,8 +18,7 @@ AnyDraft = Agenda | FeedbackDraft | MessageDraft | AgreementDraft
 
 
 def footnote(citation: Citation) -> str:
-    where = f"{citation.title} > {citation.section}" if citation.section else citation.title
-    return f"[^{citation.n}]: {where} ({citation.doc_id})"
+    return f"[^{citation.n}]: {citation.heading_path} ({citation.doc_id})"
 
 
 def _md(text: str) -> str:

@@ -36,6 +36,5 @@ def chat_prompt(system: str) -> ChatPromptTemplate:
 def number_passages(chunks: list[RetrievedChunk]) -> str:
     """Passages as '[n] Title > Section: text', numbered from 1."""
     return "\n\n".join(
-        f"[{n}] {chunk.title}{' > ' + chunk.section if chunk.section else ''}:\n{chunk.text}"
-        for n, chunk in enumerate(chunks, start=1)
+        f"[{n}] {chunk.heading_path}:\n{chunk.text}" for n, chunk in enumerate(chunks, start=1)
     )
