@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -45,6 +46,8 @@ from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
 from assistant.sessions import SessionStore
+
+log = logging.getLogger(__name__)
 
 
 class Coach:
@@ -104,6 +107,11 @@ class Coach:
                             "Check COACH_KNOWLEDGE_DIR; 'coach ingest' shows each file's error.",
                         )
                 elif changes := index.builtin_changes():
+                    log.info(
+                        "built-in knowledge: %d files to index, %d documents gone",
+                        len(changes.to_index),
+                        len(changes.gone),
+                    )
                     for document in changes.gone:  # first, so a moved guide keeps its id
                         index.remove(document.doc_id)
                     index.ingest(changes.to_index, builtin=True, progress=progress)

@@ -179,3 +179,28 @@ def test_markup_characters_in_a_title_print_as_typed(small_coach, tmp_path):
     assert found.exit_code == 0 and "Goals [/b] and [red]plans[/red]" in found.output
     missing = runner.invoke(app, ["remove", "[/b]nothing", "--home", home], env=env)
     assert missing.exit_code == 2 and "No document '[/b]nothing'" in missing.output
+
+
+def test_verbose_flags_log_ingest_decisions_and_retrieval_scores(built_home, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\n## Rhythm\n\nOur Zanzibar pairs meet every two weeks, by video.\n")
+    result = invoke("-vv", "ingest", str(notes), "--home", str(home))
+    assert "DEBUG assistant.index.knowledge_index: ingest" in result.stderr
+    assert "new as notes, 1 chunks" in result.stderr
+    again = invoke("-vv", "ingest", str(notes), "--home", str(home))
+    assert "unchanged (notes)" in again.stderr
+    searched = invoke("-vv", "search", "Zanzibar pairs", "--home", str(home))
+    assert "DEBUG assistant.retrieval: retrieve hybrid k=5" in searched.stderr
+    assert "notes: Notes > Rhythm (score" in searched.stderr
+    quiet = invoke("search", "Zanzibar pairs", "--home", str(home))
+    assert "DEBUG" not in quiet.stderr  # the default level is WARNING
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.output.startswith("coach (mentor-coach) ") and result.output.strip()[-1].isdigit()

@@ -120,9 +120,17 @@ class IngestRun:
                     f"{path}: could not be read ({type(exc).__name__}: {exc}).",
                     "Check the file; COACH_LOG_LEVEL=DEBUG shows the details.",
                 )
+            log.info("ingest %s: failed: %s", path, exc)
             self.report.failed.append(IngestFailure(path=str(path), error=str(exc)))
             self.finished(1, path)
             return
+        log.debug(
+            "ingest %s: %s as %s, %d chunks",
+            path,
+            "changed" if previous else "new",
+            planned.document.doc_id,
+            len(planned.chunks),
+        )
         self._claimed[planned.document.doc_id] = planned.document.source
         self._pending.append(planned)
         if sum(p.text_count for p in self._pending) >= FLUSH_TEXTS:
@@ -274,9 +282,11 @@ class KnowledgeIndex:
         stored = self.vectors.existing_ids([cid for _, doc in unchanged for cid in doc.chunk_ids])
         for path, previous in unchanged:
             if set(previous.chunk_ids) <= stored:
+                log.debug("ingest %s: unchanged (%s)", path, previous.doc_id)
                 run.report.unchanged.append(previous.doc_id)
                 run.finished(1, path)
             else:
+                log.debug("ingest %s: chunks missing from the store, indexing again", path)
                 run.queue(path, previous)
         run.flush()
         return run.report
