@@ -29,3 +29,7 @@ class IndexBusyError(CoachError):
 
 class StoreDamagedError(CoachError):
     """A data file (conversations, ratings) cannot be read; it is never replaced silently."""
+
+
+class DataFileError(CoachError, RuntimeError):
+    """A data file shipped with the tool (templates, fixed replies) is missing or malformed."""

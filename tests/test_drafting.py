@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.drafting.agenda import SESSIONS, allocate, select_blocks
+from assistant.drafting.agenda import agendas, allocate, select_blocks
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
@@ -84,13 +84,13 @@ def test_longer_blocks_get_more_time():
 )
 def test_short_sessions_drop_blocks_but_keep_the_essentials(session, kept):
     request = AgendaRequest(session=session, minutes=15, goals=["a goal"])
-    titles = [block.title for block in select_blocks(SESSIONS[session], request)]
+    titles = [block.title for block in select_blocks(agendas().sessions[session], request)]
     assert len(titles) == 3
     assert all(any(title.startswith(k) for title in titles) for k in kept)
 
 
 def test_optional_blocks_appear_only_with_their_input():
-    regular = SESSIONS["regular"]
+    regular = agendas().sessions["regular"]
     without = select_blocks(regular, AgendaRequest(goals=["a goal"]))
     with_challenge = select_blocks(regular, AgendaRequest(goals=["a goal"], challenges=["time"]))
     assert "Current challenges" not in [b.title for b in without]

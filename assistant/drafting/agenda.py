@@ -1,259 +1,93 @@
-"""Session agendas: timed blocks from a template per session type, filled with cited practice."""
+"""Session agendas: timed blocks from a template per session type (``data/agendas.yaml``),
+filled with cited practice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
 
+from pydantic import PositiveInt, model_validator
+
+from assistant.data_files import DataModel, Text, load_data_file
 from assistant.drafting.grounding import Grounder
-from assistant.drafting.models import Agenda, AgendaBody, AgendaItem, AgendaRequest
+from assistant.drafting.models import (
+    Agenda,
+    AgendaBody,
+    AgendaItem,
+    AgendaRequest,
+    Party,
+    SessionType,
+)
+from assistant.resources import package_folder
 
 if TYPE_CHECKING:
     from assistant.drafting.tools import DraftTools
 
 SLOT = 5  # minutes: blocks are multiples of this, when the session is long enough
-BRING = {  # what the person preparing the agenda brings to any session
-    "mentor": "reread your notes from the last meeting and bring anything you promised",
-    "mentee": "before each meeting prepare: progress since last time, current challenges, wins",
-}
+AGENDAS_FILE = package_folder("assistant.drafting", "data") / "agendas.yaml"
+Focus = Literal["goals", "challenges", "progress"]  # the request inputs a block can cover
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(DataModel):
     """A block of a session template. ``focus`` names the request inputs it covers; a block
     with focus inputs given is never dropped, one whose only focus is absent is left out."""
 
-    title: str
-    purpose: str
-    query: str
-    weight: int
-    priority: int = 1
-    focus: tuple[str, ...] = ()
+    title: Text
+    purpose: Text
+    query: Text
+    weight: PositiveInt
+    priority: PositiveInt = 1
+    focus: tuple[Focus, ...] = ()
     optional: bool = False
-    ask: str = ""  # query for its questions, when they are better found apart from its practice
+    ask: Text | None = None  # query for its questions, when better found apart from its practice
+
+    @model_validator(mode="after")
+    def _shown_sometimes(self) -> Block:
+        if self.optional and not self.focus:
+            raise ValueError(f"block {self.title!r} is optional with no focus: it never appears")
+        return self
 
 
-@dataclass(frozen=True)
-class Session:
-    title: str
+class Session(DataModel):
+    title: Text
     blocks: tuple[Block, ...]
-    prepare: str
-    follow_up: str
+    prepare: Text
+    follow_up: Text
+
+    @model_validator(mode="after")
+    def _has_fixed_block(self) -> Session:
+        if all(block.optional for block in self.blocks):
+            raise ValueError(f"{self.title!r} needs at least one block that is not optional")
+        return self
 
 
-SESSIONS: dict[str, Session] = {
-    "first": Session(
-        "First mentoring session",
-        (
-            Block(
-                "Introductions and backgrounds",
-                "Get to know each other: your paths so far and what you each hope to gain.",
-                "first session introductions: share your story, backgrounds and turning points",
-                3,
-                priority=2,
-            ),
-            Block(
-                "Goals",
-                "Talk through the mentee's draft goals and agree one to three to focus on first.",
-                "first session talk through the mentee's draft goals and why they matter",
-                4,
-                focus=("goals", "challenges"),
-            ),
-            Block(
-                "Expectations, roles and boundaries",
-                "Agree roles, what you expect of each other, boundaries and confidentiality.",
-                "first session expectations roles boundaries confidentiality off-limits topics",
-                3,
-            ),
-            Block(
-                "Cadence and communication channels",
-                "Decide how often and how you meet, and how you reach each other in between.",
-                "agree cadence how often to meet and communication channels reply times",
-                2,
-                ask="how often to meet: is monthly still right, or would more or less help?",
-            ),
-            Block(
-                "Next steps",
-                "Summarise the goals, agree first actions and book the next meeting.",
-                "agreeing next steps at the end of the first session actions next meeting",
-                1,
-                priority=2,
-                ask="finish by asking how did this feel, anything to do differently next time?",
-            ),
-        ),
-        prepare="how to prepare for the first mentoring session background goals questions",
-        follow_up="after the first session send goals agenda and agree next steps",
-    ),
-    "regular": Session(
-        "Mentoring session",
-        (
-            Block(
-                "Check-in",
-                "Catch up: how things are and anything new since last time.",
-                "start with an open question: what is taking up most of your energy right now",
-                1,
-                priority=3,
-            ),
-            Block(
-                "Progress since last time",
-                "Review the actions agreed last time and what happened.",
-                "review the actions from last time: what did you do and what happened",
-                2,
-                priority=2,
-                focus=("progress",),
-            ),
-            Block(
-                "Goals",
-                "Work on the goals, most important first.",
-                "GROW coaching questions on the goal: reality, options and way forward",
-                5,
-                focus=("goals",),
-            ),
-            Block(
-                "Current challenges",
-                "Talk through where the mentee is stuck and what they could try.",
-                "a situation where the mentee is stuck: what is happening, what have you tried",
-                3,
-                focus=("challenges",),
-                optional=True,
-            ),
-            Block(
-                "Wrap-up",
-                "Agree action items with owners and dates, and the next meeting.",
-                "end each session with one or two actions, an owner, a date and the next meeting",
-                1,
-                ask="way forward: what's the first step, and when will you take it?",
-            ),
-        ),
-        prepare="what to bring to a mentoring meeting agenda progress challenges questions",
-        follow_up="after the meeting send notes and action items keep a shared document",
-    ),
-    "stalled-reset": Session(
-        "Restarting a stalled mentorship",
-        (
-            Block(
-                "Reconnect",
-                "Open warmly and acknowledge the gap without blame.",
-                "assume good intent: most stalls come from competing priorities, not lost interest",
-                1,
-                priority=2,
-            ),
-            Block(
-                "What changed",
-                "Talk honestly about what changed and what got in the way.",
-                "the what changed conversation: open honestly about the cancellations",
-                3,
-                focus=("progress", "challenges"),
-            ),
-            Block(
-                "Re-evaluating goals",
-                "Pick the goal that matters now; drop or park the rest.",
-                "re-evaluate goals: pick one current goal that matters now, drop or park the rest",
-                3,
-                focus=("goals",),
-            ),
-            Block(
-                "New cadence and format",
-                "Agree a lighter rhythm that will reliably happen.",
-                "restart with a new cadence shorter meetings recurring invite",
-                2,
-            ),
-            Block(
-                "Next steps",
-                "Book the next dates and agree who sends the agenda.",
-                "clear ownership: agree who sends the agenda; check in after restarted sessions",
-                1,
-                priority=2,
-            ),
-        ),
-        prepare="before restarting a stalled mentorship: common causes, assume good intent",
-        follow_up="after a restart: shorter meetings, a recurring invite, check the rhythm works",
-    ),
-    "midpoint-review": Session(
-        "Mid-point review",
-        (
-            Block(
-                "Look back",
-                "Review how far each goal has moved, with evidence.",
-                "mid-point review look back what has changed which goals have moved evidence",
-                3,
-                focus=("goals", "progress"),
-            ),
-            Block(
-                "What's working",
-                "Name the sessions and activities that helped most, and why.",
-                "mid-point review what is working which sessions helped most",
-                2,
-                priority=2,
-                ask="check-in questions: what has been most useful in our sessions?",
-            ),
-            Block(
-                "What's not working",
-                "Name what has felt slow, unclear or unhelpful; compare your ratings.",
-                "mid-point review what is not working slow unclear compare ratings",
-                2,
-                priority=2,
-                focus=("challenges",),
-            ),
-            Block(
-                "Look forward: goals and cadence",
-                "Decide what should change in goals, format or cadence.",
-                "adjust goals cadence and format at the mid-point review",
-                3,
-            ),
-            Block(
-                "Decide and record",
-                "Choose to continue, change or end, and write the changes down.",
-                "decide to continue change or end and write down the changes in the agreement",
-                1,
-            ),
-        ),
-        prepare="how to prepare for a mid-point review goals progress log ratings",
-        follow_up="after the review update the agreement and progress log with the changes",
-    ),
-    "closing": Session(
-        "Closing session",
-        (
-            Block(
-                "Accomplishments",
-                "Reread the original goals: what was achieved, what changed, what is still open.",
-                "closing conversation look back acknowledge accomplishments original goals",
-                3,
-                focus=("goals", "progress"),
-                ask="closing questions: what would you tell yourself from six months ago?",
-            ),
-            Block(
-                "Growth and lessons learned",
-                "Name the growth each of you has seen and the lessons you take away.",
-                "reflecting on lessons learned name the growth at the end of a mentorship",
-                2,
-                priority=2,
-            ),
-            Block(
-                "What's next",
-                "The mentee's next steps on their own, and who else could support them.",
-                "what's next for the mentee after the mentorship who else could support them",
-                2,
-                priority=2,
-                focus=("challenges",),
-            ),
-            Block(
-                "Gratitude",
-                "Say thank you, specifically, for what helped.",
-                "saying thank you specifically at the end of a mentorship",
-                1,
-            ),
-            Block(
-                "Staying in touch",
-                "Agree what contact, if any, you both want afterwards.",
-                "staying in touch after the mentorship ends occasional update open door",
-                1,
-            ),
-        ),
-        prepare="prepare for the final session progress log list of wins thank-you note",
-        follow_up="after the mentorship ends send a written thank-you and later an update",
-    ),
-}
+class AgendaFile(DataModel):
+    """``data/agendas.yaml``: what each role brings, and a template for every session type."""
+
+    bring: dict[Party, Text]
+    sessions: dict[SessionType, Session]
+
+    @model_validator(mode="after")
+    def _complete(self) -> AgendaFile:
+        for name, given, needed in [
+            ("bring", self.bring, get_args(Party)),
+            ("sessions", self.sessions, get_args(SessionType)),
+        ]:
+            missing = [key for key in needed if key not in given]
+            if missing:
+                raise ValueError(f"{name} has nothing for {', '.join(missing)}")
+        return self
+
+
+def load_agendas(path: Path = AGENDAS_FILE) -> AgendaFile:
+    return load_data_file(path, AgendaFile)
+
+
+@cache
+def agendas() -> AgendaFile:
+    """The shipped agenda templates, read once."""
+    return load_agendas()
 
 
 def inputs_for(block: Block, request: AgendaRequest) -> list[tuple[str, str]]:
@@ -323,7 +157,8 @@ def draft_item(
 
 def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None = None) -> Agenda:
     """A timed agenda for the session whose prompts and tips cite the passages they came from."""
-    session = SESSIONS[request.session]
+    templates = agendas()
+    session = templates.sessions[request.session]
     grounder = tools.grounder(role=request.role)
     blocks = select_blocks(session, request)
     minutes = allocate(request.minutes, [block.weight for block in blocks])
@@ -331,7 +166,7 @@ def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None 
         title=f"{session.title}: {request.minutes}-minute agenda",
         items=[draft_item(grounder, b, m, request) for b, m in zip(blocks, minutes, strict=True)],
         prepare=grounder.advice(grounder.search(session.prepare), 2)
-        + grounder.advice(grounder.search(BRING[request.role]), 2),
+        + grounder.advice(grounder.search(templates.bring[request.role]), 2),
         follow_up=grounder.advice(grounder.search(session.follow_up), 3),
     )
     written = tools.write(body, grounder, backend, request, lambda b: agenda_problems(b, request))

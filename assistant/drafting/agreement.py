@@ -1,9 +1,22 @@
-"""Mentoring agreement drafts: the sections a good agreement covers, each with cited practice."""
+"""Mentoring agreement drafts: the sections a good agreement covers (``data/agreement.yaml``),
+each with cited practice."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import Field, model_validator
+
+from assistant.data_files import (
+    Blanks,
+    DataModel,
+    Text,
+    check_placeholders,
+    load_data_file,
+    template_placeholders,
+)
 from assistant.drafting.models import (
     AgreementBody,
     AgreementDraft,
@@ -11,79 +24,52 @@ from assistant.drafting.models import (
     AgreementSection,
 )
 from assistant.drafting.wording import Placeholders
+from assistant.resources import package_folder
 
 if TYPE_CHECKING:
     from assistant.drafting.tools import DraftTools
 
-GOALS_QUERY = "agreement goals: the one to three goals to focus on, in SMART form"
-# After the goals: (title, clause templates, query for the practice behind them)
-SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    (
-        "Roles and responsibilities",
-        (
-            "{mentee} schedules our meetings, sends the agenda two days before and shares "
-            "notes and actions afterwards.",
-            "{mentor} listens, asks questions, shares experience and follows through on "
-            "what they offer.",
-        ),
-        "agreement roles: who schedules, who sets the agenda, who takes notes",
-    ),
-    (
-        "Cadence and channels",
-        (
-            "We meet {cadence} for {minutes} minutes, by {channels}.",
-            "Between meetings we use {channel between meetings} for quick questions.",
-        ),
-        "agreement cadence and channels: how often you meet, for how long, by video or phone",
-    ),
-    (
-        "Time commitment",
-        (
-            "The mentorship runs for {months}, from {start date}.",
-            "We reply within {how many} working days; to cancel, we give at least {how many} "
-            "hours' notice and offer a new time.",
-        ),
-        "agreement time commitment: the overall duration and expected response times",
-    ),
-    (
-        "Confidentiality",
-        (
-            "What we discuss stays between us unless we both agree otherwise.",
-            "Limits: concerns about safety, harassment or illegal activity may be passed on.",
-        ),
-        "agreement confidentiality: what stays private and its limits, such as safety",
-    ),
-    (
-        "Boundaries",
-        (
-            "{mentor} is not {mentee}'s manager or, by default, their sponsor.",
-            "Off-limits topics: {off-limits topics}.",
-            "Either of us can say no to a request.",
-        ),
-        "agreement boundaries: what the mentor will and won't do, off-limits topics",
-    ),
-    (
-        "Feedback",
-        (
-            "We give each other feedback directly and soon, about specific behaviour.",
-            'Every {how many} meetings we ask: "What\'s working? What should we change?"',
-        ),
-        "agreement feedback: how you give each other feedback and check it is working",
-    ),
-    (
-        "Review date",
-        ("On {review}, we review progress on our goals and update this agreement.",),
-        "agreement review date: when you formally review progress and the agreement",
-    ),
-    (
-        "No-fault ending",
-        (
-            "Either of us can end this mentorship at any time, without blame, after a short "
-            "closing conversation.",
-        ),
-        "agreement no-fault ending: either person can end the mentorship without blame",
-    ),
-)
+AGREEMENT_FILE = package_folder("assistant.drafting", "data") / "agreement.yaml"
+FILLED = frozenset({"mentor", "mentee", "cadence", "minutes", "channels", "months", "review"})
+
+
+class Section(DataModel):
+    """A section after the goals: its clause templates and the query for its practice."""
+
+    title: Text
+    clauses: tuple[Text, ...] = Field(min_length=1)
+    query: Text
+
+
+class AgreementFile(DataModel):
+    """``data/agreement.yaml``: the sections of every agreement, after its goals."""
+
+    blanks: Blanks = ()  # placeholders always left for the person to fill in
+    goals_query: Text
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid(self) -> AgreementFile:
+        allowed = template_placeholders(FILLED, self.blanks)
+        known = f"{', '.join(f'{{{n}}}' for n in sorted(FILLED))} and the blanks listed"
+        for section in self.sections:
+            for clause in section.clauses:
+                check_placeholders(clause, allowed, known, f"section {section.title!r}")
+        titles = [section.title for section in self.sections]
+        for title in titles:
+            if title == "Goals" or titles.count(title) > 1:
+                raise ValueError(f"there is more than one section called {title!r}")
+        return self
+
+
+def load_agreement(path: Path = AGREEMENT_FILE) -> AgreementFile:
+    return load_data_file(path, AgreementFile)
+
+
+@cache
+def agreement_sections() -> AgreementFile:
+    """The shipped agreement sections, read once."""
+    return load_agreement()
 
 
 def draft_agreement(
@@ -102,19 +88,20 @@ def draft_agreement(
             "review": request.review or "{review date}",
         }
     )
+    data = agreement_sections()
     grounder = tools.grounder()
     goals = AgreementSection(
         title="Goals",
         clauses=[f"{goal} (by {{date}})" for goal in request.goals or ["{goal 1}", "{goal 2}"]],
-        guidance=grounder.advice(grounder.search(GOALS_QUERY)),
+        guidance=grounder.advice(grounder.search(data.goals_query)),
     )
     sections = [goals] + [
         AgreementSection(
-            title=title,
-            clauses=[template.format_map(values) for template in clauses],
-            guidance=grounder.advice(grounder.search(query)),
+            title=section.title,
+            clauses=[template.format_map(values) for template in section.clauses],
+            guidance=grounder.advice(grounder.search(section.query)),
         )
-        for title, clauses, query in SECTIONS
+        for section in data.sections
     ]
     body = AgreementBody(
         title=f"Mentoring agreement: {values['mentor']} and {values['mentee']}",
@@ -132,5 +119,5 @@ def draft_agreement(
 def agreement_problems(body: AgreementBody) -> list[str]:
     """Sections a rewritten agreement lost (empty when it has them all)."""
     titles = {section.title for section in body.sections}
-    required = ["Goals", *(title for title, _, _ in SECTIONS)]
+    required = ["Goals", *(section.title for section in agreement_sections().sections)]
     return [f"it has no {title!r} section" for title in required if title not in titles]

@@ -13,7 +13,7 @@ from assistant.drafting.models import (
     MessageBody,
     strip_marks,
 )
-from assistant.drafting.tone import PRACTICE, check_tone
+from assistant.drafting.tone import check_tone, practice
 from assistant.drafting.wording import lower_first, sentence
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def draft_feedback(
     ]
     parts[-1].basis += grounder.advice(grounder.search(f"{request.kind} feedback names"))
     for warning in tone:
-        parts[-1].basis += grounder.advice(grounder.search(PRACTICE[warning.issue]))
+        parts[-1].basis += grounder.advice(grounder.search(practice(warning.issue)))
     parts += [
         grounder.part(
             "Impact",

@@ -1,195 +1,117 @@
 """Hard-to-write messages: re-engaging, thanking, asking someone to mentor you, rescheduling.
 
-Each message is a short template per kind and recipient, filled with what the person gave and
-``{placeholders}`` for the rest; each paragraph cites the best practice it follows.
+Each message is a short template per kind and recipient (``data/messages.yaml``), filled with
+what the person gave and ``{placeholders}`` for the rest; each paragraph cites the best practice
+it follows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
-from assistant.drafting.models import MessageBody, MessageDraft, MessageRequest
+from pydantic import Field, field_validator, model_validator
+
+from assistant.data_files import (
+    Blanks,
+    DataModel,
+    Text,
+    check_placeholders,
+    load_data_file,
+    template_placeholders,
+)
+from assistant.drafting.models import MessageBody, MessageDraft, MessageKind, MessageRequest, Party
 from assistant.drafting.wording import Placeholders, sentence
+from assistant.resources import package_folder
 
 if TYPE_CHECKING:
     from assistant.drafting.tools import DraftTools
 
 
-@dataclass(frozen=True)
-class Paragraph:
+MESSAGES_FILE = package_folder("assistant.drafting", "data") / "messages.yaml"
+FILLED = frozenset({"name", "your name", "about", "detail", "times"})  # what draft_message fills
+_NEEDABLE = sorted(set(MessageRequest.model_fields) - {"kind", "to"})
+
+
+class Paragraph(DataModel):
     """A paragraph template; ``query`` finds the practice it follows, ``needs`` a field it
     shows only when given."""
 
-    label: str
-    template: str
-    query: str | None = None
+    label: Text
+    template: Text
+    query: Text | None = None
     needs: str | None = None
 
+    @field_validator("needs")
+    @classmethod
+    def _a_request_field(cls, needs: str | None) -> str | None:
+        if needs is not None and needs not in _NEEDABLE:
+            raise ValueError(f"{needs!r} is not one of {', '.join(_NEEDABLE)}")
+        return needs
 
-@dataclass(frozen=True)
-class Template:
-    subject: str
-    about: str  # what {about} stands for when it is not given
-    detail: str  # what {detail} stands for when it is not given
-    paragraphs: tuple[Paragraph, ...]
+
+class Template(DataModel):
+    kind: MessageKind
+    to: tuple[Party, ...] = Field(min_length=1)
+    subject: Text
+    about: Text  # what {about} stands for when it is not given
+    detail: Text  # what {detail} stands for when it is not given
+    paragraphs: tuple[Paragraph, ...] = Field(min_length=1)
+
+    @field_validator("about", "detail")
+    @classmethod
+    def _no_braces(cls, text: str) -> str:
+        if set(text) & set("{}"):
+            raise ValueError(f"{text!r} is shown in braces when not given: write it without")
+        return text
 
 
-SIGN_OFF = Paragraph("Sign-off", "Best wishes,\n{your name}")
+class MessagesFile(DataModel):
+    """``data/messages.yaml``: a template for every kind of message and recipient."""
 
-TEMPLATES: dict[tuple[str, str], Template] = {
-    ("reengage", "mentor"): Template(
-        "Checking in about our sessions",
-        "what we have been working on",
-        "what has changed for you",
-        (
-            Paragraph(
-                "Friendly opening",
-                "Hi {name}, I know things have been busy lately, and I wanted to check in.",
-                "send one short, friendly message that is easy to answer",
-            ),
-            Paragraph("Your side", "{detail}", "share your side too of the stall", "detail"),
-            Paragraph(
-                "A concrete proposal",
-                "I'd still really value our sessions on {about}. Would a shorter 30-minute call "
-                "every three weeks be easier? I could do {times}.",
-                "keep blame out of it and make a concrete proposal",
-            ),
-            Paragraph(
-                "An easy way out",
-                "And if now isn't a good time for you, that's completely fine to say.",
-                "that gives them a graceful option instead of silent guilt",
-            ),
-            SIGN_OFF,
-        ),
-    ),
-    ("reengage", "mentee"): Template(
-        "Checking in",
-        "what we have been working on",
-        "what has changed on my side",
-        (
-            Paragraph(
-                "Friendly opening",
-                "Hi {name}, we haven't spoken in a while and I wanted to check in, no pressure.",
-                "your first message sets the tone: make it warm, short and easy to answer honestly",
-            ),
-            Paragraph("Your side", "{detail}", "share your side too of the stall", "detail"),
-            Paragraph(
-                "A concrete proposal",
-                "Are you still keen to continue with {about}? If so, I could do {times}, and a "
-                "shorter call is fine if that's easier.",
-                "offer options, including a pause, so saying things are hard feels safe",
-            ),
-            Paragraph(
-                "An easy way out",
-                "If things have changed, just let me know; that's completely fine.",
-                "making it easy for a quiet mentee to be honest is your job",
-            ),
-            SIGN_OFF,
-        ),
-    ),
-    ("thank-you", "mentor"): Template(
-        "Thank you",
-        "what we worked on",
-        "one specific thing that helped, and what changed because of it",
-        (
-            Paragraph(
-                "Thanks",
-                "Hi {name}, thank you for our sessions on {about} and for the time you gave me.",
-                "say thank you in writing at the end of a mentorship",
-            ),
-            Paragraph(
-                "What helped",
-                "What helped most was {detail}.",
-                "a specific thank-you names what changed because of their help",
-            ),
-            Paragraph(
-                "Staying in touch",
-                "I'd love to send you an update in a few months, if that's welcome.",
-                "staying in touch lead with an update rather than a request",
-            ),
-            SIGN_OFF,
-        ),
-    ),
-    ("thank-you", "mentee"): Template(
-        "Thank you",
-        "what we worked on",
-        "a specific change you saw in them",
-        (
-            Paragraph(
-                "Thanks",
-                "Hi {name}, thank you for the openness and effort you brought to our sessions "
-                "on {about}.",
-                "mentors can thank mentees too for their openness and effort",
-            ),
-            Paragraph(
-                "Their growth",
-                "I've seen real growth: {detail}.",
-                "acknowledging accomplishments be specific about the growth you have seen",
-            ),
-            Paragraph(
-                "Staying in touch",
-                "My door stays open, and I'd be glad to hear how things go.",
-                "staying in touch be honest about capacity open door",
-            ),
-            SIGN_OFF,
-        ),
-    ),
-    ("ask-mentor", "mentor"): Template(
-        "A short question about {about}",
-        "your goal",
-        "something specific they have done or said",
-        (
-            Paragraph(
-                "Who you are",
-                "Hi {name}, I'm {your name}, {one line about who you are}.",
-                "what to include when asking someone to mentor you: who you are in one line",
-            ),
-            Paragraph(
-                "Why them",
-                "I'm reaching out because {detail}.",
-                "asking someone to mentor you: say why them, something specific they did or said",
-            ),
-            Paragraph(
-                "A small, specific ask",
-                "I'm working towards {about}, and I'd value your perspective. Would you be open "
-                "to a 30-minute call in the next few weeks? I could do {times}.",
-                "make a small specific first ask with a time commitment",
-            ),
-            Paragraph(
-                "An easy way out",
-                "I know you're busy, so no worries at all if now isn't a good time.",
-                "make it easy to decline when asking someone to mentor you",
-            ),
-            SIGN_OFF,
-        ),
-    ),
-}
-_RESCHEDULE = Template(
-    "Rescheduling {about}",
-    "our next session",
-    "why",
-    (
-        Paragraph(
-            "Early notice",
-            "Hi {name}, I'm sorry, but I need to move {about}.",
-            "if you must move a meeting reschedule straight away rather than cancelling",
-        ),
-        Paragraph("Reason", "{detail}", needs="detail"),
-        Paragraph(
-            "New times",
-            "Could we meet at {times} instead?",
-            "the person cancelling proposes a new time in the same message",
-        ),
-        Paragraph(
-            "Commitment",
-            "Our sessions matter to me, and I want to keep our rhythm going.",
-            "protect the time on both sides",
-        ),
-        SIGN_OFF,
-    ),
-)
-TEMPLATES |= {("reschedule", "mentor"): _RESCHEDULE, ("reschedule", "mentee"): _RESCHEDULE}
+    blanks: Blanks = ()  # placeholders always left for the person to fill in
+    sign_off: Paragraph  # closes every message
+    templates: tuple[Template, ...]
+
+    @model_validator(mode="after")
+    def _valid(self) -> MessagesFile:
+        allowed = template_placeholders(FILLED, self.blanks)
+        known = f"{', '.join(f'{{{n}}}' for n in sorted(FILLED))} and the blanks listed"
+        for template in self.templates:
+            name = f"the {template.kind} template to a {' or '.join(template.to)}"
+            check_placeholders(template.subject, allowed, known, f"{name}, subject")
+            for p in template.paragraphs:
+                check_placeholders(p.template, allowed, known, f"{name}, {p.label!r}")
+        check_placeholders(self.sign_off.template, allowed, known, "sign_off")
+        keys = [(t.kind, to) for t in self.templates for to in t.to]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"two templates for {twice[0][0]} messages to a {twice[0][1]}")
+        for kind in get_args(MessageKind):
+            for to in _recipients(kind):
+                if (kind, to) not in keys:
+                    raise ValueError(f"no template for {kind} messages to a {to}")
+        if ("ask-mentor", "mentee") in keys:
+            raise ValueError("ask-mentor messages always go to a mentor: remove 'mentee'")
+        return self
+
+    def template(self, kind: str, to: str) -> Template:
+        return next(t for t in self.templates if t.kind == kind and to in t.to)
+
+
+def _recipients(kind: str) -> tuple[str, ...]:
+    return ("mentor",) if kind == "ask-mentor" else get_args(Party)
+
+
+def load_messages(path: Path = MESSAGES_FILE) -> MessagesFile:
+    return load_data_file(path, MessagesFile)
+
+
+@cache
+def message_templates() -> MessagesFile:
+    """The shipped message templates, read once."""
+    return load_messages()
 
 
 def _fill(paragraph: Paragraph, values: Placeholders) -> str:
@@ -202,7 +124,8 @@ def draft_message(
 ) -> MessageDraft:
     """A short, warm message with ``{placeholders}`` for what was not given."""
     to = "mentor" if request.kind == "ask-mentor" else request.to
-    template = TEMPLATES[(request.kind, to)]
+    templates = message_templates()
+    template = templates.template(request.kind, to)
     given = request.model_dump(exclude_none=True)
     values = Placeholders(
         {
@@ -218,7 +141,7 @@ def draft_message(
         subject=template.subject.format_map(values),
         parts=[
             grounder.part(p.label, _fill(p, values), p.query)
-            for p in template.paragraphs
+            for p in [*template.paragraphs, templates.sign_off]
             if p.needs is None or given.get(p.needs)
         ],
     )

@@ -1,134 +1,115 @@
-"""A deterministic tone check for feedback and messages: words that make feedback an attack."""
+"""A deterministic tone check for feedback and messages: words that make feedback an attack.
+
+The words, suggestions and practice queries are in ``data/tone.yaml``; each rule's regular
+expression is compiled from its words once, when the file is loaded.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache, cached_property
+from pathlib import Path
+from typing import get_args
 
+from pydantic import Field, PositiveInt, field_validator, model_validator
+
+from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
 from assistant.drafting.models import ToneIssue, ToneWarning
+from assistant.resources import package_folder
 
-MAX_WORDS = 90
-
-
-def _words(*phrases: str) -> re.Pattern[str]:
-    return re.compile(r"\b(" + "|".join(phrases) + r")\b", re.I)
+TONE_FILE = package_folder("assistant.drafting", "data") / "tone.yaml"
 
 
-RULES: list[tuple[ToneIssue, re.Pattern[str], str]] = [
-    (
-        "absolute",
-        # Not about yourself: "we never heard her view" states a fact.
-        re.compile(
-            r"(?<!\bwe )(?<!\bi )\b(always|never|every (?:single )?time|constantly|"
-            r"all the time)\b",
-            re.I,
-        ),
-        "Name the specific occasion instead (for example 'in Tuesday's meeting'); absolutes "
-        "invite an argument about the exaggeration.",
-    ),
-    (
-        "label",
-        _words(
-            "lazy",
-            "unprofessional",
-            "arrogant",
-            "rude",
-            "careless",
-            "sloppy",
-            "incompetent",
-            "disorgani[sz]ed",
-            "selfish",
-            "immature",
-            "useless",
-            "hopeless",
-            "stupid",
-            "clueless",
-            "unreliable",
-            "bossy",
-            "too emotional",
-            "(?:over|hyper)-?sensitive",
-        ),  # fmt: skip
-        "Describe what the person did or said, which they can change, instead of judging who "
-        "they are.",
-    ),
-    (
-        "vague",
-        _words(
-            "(?:bad |poor |negative )?attitude",
-            "not a team player",
-            "people are saying",
-            "people say",
-            "some people",
-            "everyone thinks",
-            "vibe",
-            "not great",
-            "do better",
-            "step up",
-            "good job",
-            "great job",
-            "well done",
-            "stuff",
-            "somehow",
-            "a bit off",
-        ),  # fmt: skip
-        "Describe an observable behaviour, as a camera would record it: what was said or "
-        "done, when and where.",
-    ),
-    (
-        "blame",
-        _words(
-            "(?:your|his|her|their) fault",
-            "you made me",
-            "because of you",
-            "you ruined",
-            "you caused",
-            "you should(?: have|'ve)",
-            "to blame",
-            r"you let (?:me|us|\w+) down",
-        ),  # fmt: skip
-        "Keep the impact factual and leave fault out; ask for their view instead of "
-        "assuming motives.",
-    ),
-    (
-        "sarcasm",
-        re.compile(
-            r"\b(obviously|clearly|as usual|yeah,? right|thanks a lot|must be nice|"
-            r"good luck with that|oh,? great|genius|what a surprise)\b|(\?!|!{2,}|🙄|/s\b)",
-            re.I,
-        ),
-        "Say it plainly: sarcasm reads as contempt, especially in writing.",
-    ),
-]
+class WordRule(DataModel):
+    """Words (regular expressions) matched as whole words, unless right after a ``not_after``
+    word; ``marks`` are matched anywhere."""
+
+    words: tuple[Text, ...] = Field(min_length=1)
+    not_after: tuple[Text, ...] = ()
+    marks: tuple[Text, ...] = ()
+    suggestion: Text
+
+    @field_validator("words", "not_after", "marks")
+    @classmethod
+    def _regexes(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _combines(self) -> WordRule:
+        try:
+            self.pattern  # noqa: B018 (compiled here, so that a bad rule fails on load)
+        except re.error as exc:
+            raise ValueError(f"the words do not make one regular expression ({exc})") from None
+        return self
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        source = "".join(rf"(?<!\b{word} )" for word in self.not_after)
+        source += r"\b(" + "|".join(self.words) + r")\b"
+        if self.marks:
+            source += "|(" + "|".join(self.marks) + ")"
+        return re.compile(source, re.I)
 
 
-# What to search the knowledge for, to explain each issue with cited practice.
-PRACTICE: dict[ToneIssue, str] = {
-    "absolute": "absolutes like always or never are rarely true: name the specific occasion",
-    "label": "labels judge character: describe the behaviour instead",
-    "vague": "second-hand vagueness: give feedback on what you observed yourself",
-    "blame": "keep the impact factual and avoid guessing at motives",
-    "sarcasm": "tone in text chat and email: written messages lose tone",
-    "length": "what makes feedback useful: specific, about one concrete moment",
-}
+class ToneFile(DataModel):
+    """``data/tone.yaml``: the word rules, the length limit and each issue's practice query."""
+
+    rules: dict[ToneIssue, WordRule]  # checked in this order
+    max_words: PositiveInt
+    length_suggestion: Text
+    practice: dict[ToneIssue, Text]  # what to search the knowledge for, to explain an issue
+
+    @model_validator(mode="after")
+    def _valid(self) -> ToneFile:
+        if "length" in self.rules:
+            raise ValueError("rules: length has no words (it is max_words)")
+        missing = [issue for issue in get_args(ToneIssue) if issue not in self.practice]
+        if missing:
+            raise ValueError(f"practice has no query for {', '.join(missing)}")
+        check_placeholders(
+            self.length_suggestion, {"max_words"}, "{max_words}", "length_suggestion"
+        )
+        return self
+
+
+def load_tone(path: Path = TONE_FILE) -> ToneFile:
+    return load_data_file(path, ToneFile)
+
+
+@cache
+def tone_words() -> ToneFile:
+    """The shipped tone rules, read and compiled once."""
+    return load_tone()
+
+
+def practice(issue: ToneIssue) -> str:
+    """What to search the knowledge for, to explain ``issue`` with cited practice."""
+    return tone_words().practice[issue]
 
 
 def check_tone(text: str, behavior: str | None = None) -> list[ToneWarning]:
     """Warnings for the wording of ``text``; ``behavior`` is also checked for being observable."""
+    data = tone_words()
     warnings = []
-    for issue, pattern, suggestion in RULES:
-        found = [m.group(0).lower() for m in pattern.finditer(text)]
+    for issue, rule in data.rules.items():
+        found = [m.group(0).lower() for m in rule.pattern.finditer(text)]
         if issue == "vague" and behavior is not None and len(behavior.split()) < 3:
             found.append(behavior.lower())
         if found:
             unique = list(dict.fromkeys(found))
-            warnings.append(ToneWarning(issue=issue, words=unique, suggestion=suggestion))
+            warnings.append(ToneWarning(issue=issue, words=unique, suggestion=rule.suggestion))
     words = len(text.split())
-    if words > MAX_WORDS:
+    if words > data.max_words:
         warnings.append(
             ToneWarning(
                 issue="length",
                 words=[f"{words} words"],
-                suggestion=f"Keep it under {MAX_WORDS} words: one sentence each for the "
-                "situation, the behaviour and the impact.",
+                suggestion=data.length_suggestion.format(max_words=data.max_words),
             )
         )
     return warnings

@@ -1,0 +1,229 @@
+"""The YAML data files behind drafts and fixed replies: they load, a broken copy fails with an
+error naming the file and the problem, and the drafts and replies use what the files say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from assistant.answering import fixed_replies
+from assistant.data_files import placeholders, shown
+from assistant.drafting import agenda, agreement, messages, tone
+from assistant.drafting.models import (
+    AgendaRequest,
+    AgreementRequest,
+    DraftPart,
+    MessageKind,
+    MessageRequest,
+    Party,
+    SessionType,
+    ToneIssue,
+)
+from assistant.drafting.writer import Written
+from assistant.errors import DataFileError
+from assistant.models import ESCALATING, Role
+
+pytestmark = pytest.mark.unit
+
+# name: (loader, shipped file)
+FILES = {
+    "agendas": (agenda.load_agendas, agenda.AGENDAS_FILE),
+    "messages": (messages.load_messages, messages.MESSAGES_FILE),
+    "agreement": (agreement.load_agreement, agreement.AGREEMENT_FILE),
+    "tone": (tone.load_tone, tone.TONE_FILE),
+    "replies": (fixed_replies.load_replies, fixed_replies.REPLIES_FILE),
+}
+
+
+class FakeGrounder:
+    """Stands in for retrieval: every query 'finds' a marked echo of itself."""
+
+    def search(self, query: str) -> str:
+        return query
+
+    def advice(self, found: str, count: int = 2) -> list[str]:
+        return [f"advice on {found} [1]"]
+
+    def questions(self, found: str, count: int) -> list[str]:
+        return [f"a question on {found}? [1]"]
+
+    def part(self, label: str, text: str, query: str | None = None) -> DraftPart:
+        return DraftPart(label=label, text=text, basis=self.advice(query) if query else [])
+
+
+class FakeTools:
+    def grounder(self, role: str | None = None) -> FakeGrounder:
+        return FakeGrounder()
+
+    def write(self, body, grounder, backend, request, problems) -> Written:
+        return Written(body=body, citations=[], warnings=problems(body))
+
+
+def edited_copy(tmp_path: Path, source: Path, old: str, new: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {source.name}"
+    copy = tmp_path / source.name
+    copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy
+
+
+# Every file loads and covers what the code looks up
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_shipped_data_file_loads_and_validates(name):
+    load, path = FILES[name]
+    assert path.is_file() and path.parent.name == "data"
+    assert load() == load(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# "), "each data file starts with a comment saying what it holds"
+
+
+def test_shipped_files_are_named_by_their_place_in_the_package():
+    assert shown(messages.MESSAGES_FILE) == "assistant/drafting/data/messages.yaml"
+    assert shown(fixed_replies.REPLIES_FILE) == "assistant/answering/data/replies.yaml"
+
+
+def test_the_files_cover_every_session_message_role_and_category():
+    assert set(agenda.agendas().sessions) == set(get_args(SessionType))
+    assert set(agenda.agendas().bring) == set(get_args(Party))
+    templates = messages.message_templates()
+    for kind in get_args(MessageKind):
+        for to in ["mentor"] if kind == "ask-mentor" else get_args(Party):
+            assert templates.template(kind, to).paragraphs
+    assert set(tone.tone_words().practice) == set(get_args(ToneIssue))
+    openers = fixed_replies.ESCALATION_OPENERS
+    assert set(openers) == set(ESCALATING) == set(fixed_replies.ESCALATION_DOCS)
+    assert all(set(openers[category]) == set(get_args(Role)) for category in ESCALATING)
+    assert set(fixed_replies.EXAMPLE_QUESTIONS) == set(get_args(Role))
+    assert "{emergency}" not in " ".join(openers["conduct"].values())
+    assert fixed_replies.replies().emergency in openers["conduct"]["mentor"]
+
+
+def test_the_tone_rules_are_compiled_from_the_word_lists():
+    rules = tone.tone_words().rules
+    assert list(rules) == ["absolute", "label", "vague", "blame", "sarcasm"]
+    absolute = rules["absolute"].pattern
+    assert absolute.search("You ALWAYS interrupt") and not absolute.search("we never heard")
+    assert rules["sarcasm"].pattern.search("great idea!!")
+
+
+def test_a_placeholder_must_be_a_plain_name():
+    assert placeholders("Hi {name}, I'm {your name}.") == {"name", "your name"}
+    for bad in ["{0}", "{}", "{name!r}", "{name:>9}", "{a.b}", "{open"]:
+        with pytest.raises(ValueError):
+            placeholders(bad)
+
+
+# A broken copy fails at once, naming the file and the problem
+
+
+BROKEN = [
+    ("agendas", "weight: 3\n", "weight: 0\n", "sessions.first.blocks.0.weight"),
+    ("agendas", "  closing:\n", "  closed:\n", "sessions.closed"),
+    ("agendas", "focus: [goals]", "focus: [goal]", "'goals', 'challenges' or 'progress'"),
+    ("agendas", "title: Check-in\n", "title: Check-in\n        wieght: 1\n", "wieght"),
+    ("agendas", "optional: true", "optional: true\n        focus: []", "never appears"),
+    ("agendas", "purpose: Work on the goals, most important first.", "purpose: ' '", "empty"),
+    ("messages", "{about}. Would", "{abuot}. Would", "uses {abuot}"),
+    ("messages", "to: [mentor, mentee]", "to: [mentor]", "no template for reschedule"),
+    ("messages", "        needs: detail", "        needs: details", "'details' is not one of"),
+    ("messages", "at {times} instead", "at {times instead", "not a {placeholder}"),
+    ("messages", "  - one line about who you are\n", "", "uses {one line about who you are}"),
+    ("agreement", "title: Feedback", "title: Boundaries", "more than one section"),
+    ("agreement", "  - off-limits topics\n", "", "uses {off-limits topics}"),
+    ("agreement", "  - how many\n", "  - how.many\n", "'how.many' cannot be a {placeholder}"),
+    ("tone", "- rude\n", "- rude(\n", "'rude(' is not a regular expression"),
+    ("tone", "not_after: [we, i]", "not_after: [we, i+]", "rules.absolute"),
+    ("tone", "  length: ", "  lenth: ", "practice.lenth"),
+    ("replies", "    program-lead: *legal_medical\n", "", "legal_medical has nothing for"),
+    ("replies", "{emergency}\n    mentor", "{emergancy}\n    mentor", "uses {emergancy}"),
+    ("replies", "crisis: crisis-legal", "crisis: crisis-legally", "does not exist"),
+    ("replies", "  mentee:\n    - My", "\tmentee:\n    - My", "is not valid YAML (line"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "problem"), BROKEN)
+def test_a_broken_data_file_names_the_file_and_the_problem(tmp_path, name, old, new, problem):
+    load, path = FILES[name]
+    copy = edited_copy(tmp_path, path, old, new)
+    with pytest.raises(DataFileError) as raised:
+        load(copy)
+    message = str(raised.value)
+    assert message.startswith(f"{copy}: ")
+    assert problem in message
+    assert isinstance(raised.value, RuntimeError)
+
+
+def test_an_empty_or_missing_data_file_is_named(tmp_path):
+    empty = tmp_path / "agendas.yaml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="agendas.yaml: Input should be a valid dictionary"):
+        agenda.load_agendas(empty)
+    with pytest.raises(DataFileError, match="missing.yaml: cannot be read"):
+        tone.load_tone(tmp_path / "missing.yaml")
+
+
+# The drafts and replies use what the files say
+
+
+def test_an_edited_message_template_changes_the_draft(tmp_path, monkeypatch):
+    request = MessageRequest(kind="thank-you", to="mentor", name="Ana", about="public speaking")
+    before = messages.draft_message(FakeTools(), request)
+    assert before.subject == "Thank you"
+    assert before.parts[0].text.startswith("Hi Ana, thank you for our sessions on public speaking")
+    copy = edited_copy(tmp_path, messages.MESSAGES_FILE, "Best wishes,", "Warm regards,")
+    copy.write_text(copy.read_text().replace("subject: Thank you", "subject: Many thanks"))
+    monkeypatch.setattr(messages, "message_templates", lambda: messages.load_messages(copy))
+    after = messages.draft_message(FakeTools(), request)
+    assert after.subject == "Many thanks"
+    assert after.parts[-1].text == "Warm regards,\n{your name}"
+    assert [p.text for p in after.parts[:-1]] == [p.text for p in before.parts[:-1]]
+
+
+def test_an_edited_agenda_template_changes_the_agenda(tmp_path, monkeypatch):
+    request = AgendaRequest(session="closing", minutes=30, goals=["lead a team"])
+    copy = edited_copy(tmp_path, agenda.AGENDAS_FILE, "title: Gratitude", "title: Thank-yous")
+    monkeypatch.setattr(agenda, "agendas", lambda: agenda.load_agendas(copy))
+    drafted = agenda.draft_agenda(FakeTools(), request)
+    assert drafted.title == "Closing session: 30-minute agenda"
+    assert "Thank-yous" in [item.title for item in drafted.items]
+    assert "Gratitude" not in [item.title for item in drafted.items]
+
+
+def test_an_edited_agreement_clause_changes_the_agreement(tmp_path, monkeypatch):
+    copy = edited_copy(
+        tmp_path, agreement.AGREEMENT_FILE, "Either of us can say no", "Both of us may say no"
+    )
+    monkeypatch.setattr(agreement, "agreement_sections", lambda: agreement.load_agreement(copy))
+    drafted = agreement.draft_agreement(FakeTools(), AgreementRequest(mentor="Ana", mentee="Bo"))
+    clauses = [c for section in drafted.sections for c in section.clauses]
+    assert "Both of us may say no to a request." in clauses
+    assert "Ana is not Bo's manager or, by default, their sponsor." in clauses
+    assert drafted.warnings == []
+
+
+def test_an_added_tone_word_is_flagged(tmp_path, monkeypatch):
+    assert tone.check_tone("You were flaky in the review.") == []
+    copy = edited_copy(tmp_path, tone.TONE_FILE, "- bossy\n", "- bossy\n      - flaky\n")
+    monkeypatch.setattr(tone, "tone_words", lambda: tone.load_tone(copy))
+    (warning,) = tone.check_tone("You were flaky in the review.")
+    assert warning.issue == "label" and warning.words == ["flaky"]
+
+
+def test_edited_fixed_replies_change_the_replies(tmp_path, monkeypatch):
+    assert fixed_replies.refusal_text("mentor").startswith("That's outside what I can help with.")
+    copy = edited_copy(
+        tmp_path, fixed_replies.REPLIES_FILE, "That's outside what I can help with.", "Not mine."
+    )
+    text = copy.read_text().replace("call your local emergency number.\n", "call 112.\n", 1)
+    copy.write_text(text)
+    monkeypatch.setattr(fixed_replies, "replies", lambda: fixed_replies.load_replies(copy))
+    refusal = fixed_replies.refusal_text("mentor")
+    assert refusal.startswith(f"Not mine. {fixed_replies.SCOPE}\n\nYou could ask, for example:\n")
+    assert refusal.endswith("- My mentee has gone quiet. How do I re-engage them?")
+    assert fixed_replies.ESCALATION_OPENERS["conduct"]["mentee"].endswith(
+        "If anyone is in danger right now, call 112."
+    )
