@@ -18,7 +18,7 @@ import yaml
 
 from assistant.coach import Coach
 from evals.dataset import DATASETS
-from evals.metrics import percentile
+from evals.metrics import sample_percentile as percentile
 
 DEV_SET = DATASETS / "dev.yaml"
 SAFETY_SETS = ("safety.yaml", "safety2.yaml", "safety3.yaml")

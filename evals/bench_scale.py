@@ -39,7 +39,8 @@ from assistant.index.embeddings import PackagedEmbeddings, onnx_encoder
 from assistant.index.live import LiveIndex
 from assistant.index.sentences import SentenceStore, plain, split_units
 from assistant.ingest import chunk_document, load_file
-from evals.bench_ask import DEV_SET, percentile
+from evals.bench_ask import DEV_SET
+from evals.metrics import sample_percentile as percentile
 
 SECTIONS_PER_DOC = 8
 SENTENCES_PER_SECTION = 5

@@ -76,9 +76,15 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0-100) with linear interpolation between closest ranks."""
+    """The q-th percentile (0-100) with linear interpolation between closest ranks; None for
+    no values."""
+    return sample_percentile(values, q) if values else None
+
+
+def sample_percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100) of a non-empty sample (a benchmark's timings)."""
     if not values:
-        return None
+        raise ValueError("no values to take a percentile of")
     ordered = sorted(values)
     position = (len(ordered) - 1) * q / 100
     low, high = math.floor(position), math.ceil(position)

@@ -6,6 +6,7 @@ The texts are in ``data/replies.yaml``. They are also this module's attributes, 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, get_args
@@ -19,7 +20,7 @@ from assistant.resources import builtin_knowledge, package_folder
 REPLIES_FILE = package_folder("assistant.answering", "data") / "replies.yaml"
 
 
-def _missing(name: str, given: dict, needed: tuple[str, ...]) -> None:
+def _missing(name: str, given: Collection[Any], needed: tuple[str, ...]) -> None:
     absent = [key for key in needed if key not in given]
     if absent:
         raise ValueError(f"{name} has nothing for {', '.join(absent)}")
@@ -46,10 +47,11 @@ class Replies(DataModel):
         for role, questions in self.example_questions.items():
             if not questions:
                 raise ValueError(f"example_questions: {role} has no questions")
-        for name, by_category in [
+        by_categories: list[tuple[str, Collection[Any]]] = [
             ("escalation_openers", self.escalation_openers),
             ("escalation_docs", self.escalation_docs),
-        ]:
+        ]
+        for name, by_category in by_categories:
             _missing(name, by_category, ESCALATING)
             extra = [category for category in by_category if category not in ESCALATING]
             if extra:
@@ -103,23 +105,21 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def ordinary_later(role: str, ordinary: str) -> str:
+def ordinary_later(role: Role, ordinary: str) -> str:
     """The line that closes a mixed message's escalation, quoting its ordinary request."""
-    lines = replies().ordinary_later
-    return f'{lines.get(role, lines["mentee"])} ("{ordinary}").'
+    return f'{replies().ordinary_later[role]} ("{ordinary}").'
 
 
-def examples_block(role: str) -> str:
+def examples_block(role: Role) -> str:
     """Example questions for a role, as a Markdown list."""
-    questions = replies().example_questions
-    return "\n".join(f"- {q}" for q in questions.get(role, questions["mentee"]))
+    return "\n".join(f"- {q}" for q in replies().example_questions[role])
 
 
-def refusal_text(role: str) -> str:
+def refusal_text(role: Role) -> str:
     data = replies()
     return data.refusal.format(scope=data.scope, examples=examples_block(role))
 
 
-def no_context_text(role: str) -> str:
+def no_context_text(role: Role) -> str:
     data = replies()
     return data.no_context.format(scope=data.scope, examples=examples_block(role))

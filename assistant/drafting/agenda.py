@@ -3,9 +3,10 @@ filled with cited practice."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import PositiveInt, model_validator
 
@@ -70,10 +71,11 @@ class AgendaFile(DataModel):
 
     @model_validator(mode="after")
     def _complete(self) -> AgendaFile:
-        for name, given, needed in [
+        checks: list[tuple[str, Collection[Any], tuple[str, ...]]] = [
             ("bring", self.bring, get_args(Party)),
             ("sessions", self.sessions, get_args(SessionType)),
-        ]:
+        ]
+        for name, given, needed in checks:
             missing = [key for key in needed if key not in given]
             if missing:
                 raise ValueError(f"{name} has nothing for {', '.join(missing)}")
