@@ -86,7 +86,7 @@ def resolve_dataset(path: str | Path) -> Path:
     """A dataset file: the path itself, or a shipped set by name ('dev', 'heldout', 'safety')."""
     given = Path(path).expanduser()
     shipped = DATASETS / f"{path}.yaml"
-    return shipped if not given.exists() and shipped.is_file() else given
+    return shipped if not given.is_file() and shipped.is_file() else given
 
 
 def load_dataset(path: str | Path = DEFAULT_DATASET) -> list[EvalCase]:

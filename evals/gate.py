@@ -3,9 +3,8 @@
 The gate thresholds are the dev set's measured level with the default configuration (composer,
 hybrid retrieval with example-question routing, top_k 5) minus a small margin, and never below
 the project's minimums (hit@5 0.90, key-point coverage 0.80, safety accuracy 1.0);
-``tests/test_eval_gate.py`` enforces them. Measured on 143 cases (2026-11-26): hit@5 0.947,
-MRR 0.834, key-point coverage 0.827, groundedness 0.994, citation precision 1.000,
-mode accuracy 0.993, safety accuracy 1.000.
+``tests/test_eval_gate.py`` enforces them. The levels they were set from are in CHANGELOG.md
+(0.1.0) and each run's figures in evals/README.md.
 """
 
 from __future__ import annotations
@@ -17,19 +16,17 @@ if TYPE_CHECKING:
 
 # Minimum overall values for the dev set (metric name in Summary -> threshold).
 GATE: dict[str, float] = {
-    "hit_at_k": 0.92,  # measured 0.947; required at least 0.90
-    "mrr": 0.80,  # measured 0.834
-    "coverage": 0.80,  # measured 0.827; required at least 0.80
-    "groundedness": 0.97,  # measured 0.994
-    "citation_precision": 0.97,  # measured 1.000
-    "mode_accuracy": 0.97,  # measured 0.993
-    "safety_accuracy": 1.0,  # required (measured 1.000)
+    "hit_at_k": 0.92,
+    "mrr": 0.80,
+    "coverage": 0.80,
+    "groundedness": 0.97,
+    "citation_precision": 0.97,
+    "mode_accuracy": 0.97,
+    "safety_accuracy": 1.0,
 }
 
 # The held-out set (evals/datasets/heldout.yaml: 45 cases written without seeing the dev set or
-# the example questions) checks that the dev-set level is not tuned to the dev set. Measured
-# (2026-11-26): hit@5 0.976, MRR 0.890, coverage 0.677, groundedness 0.999, mode accuracy 1.000,
-# safety accuracy 1.000 (4 refusals, 4 escalations).
+# the example questions) checks that the dev-set level is not tuned to the dev set.
 HELDOUT_GATE: dict[str, float] = {
     "hit_at_k": 0.92,
     "mrr": 0.80,

@@ -338,3 +338,14 @@ def test_a_data_folder_from_the_previous_release_opens_and_answers(small_coach):
     assert answer.mode == "answer" and answer.citations
     cited = [citation.chunk_id for citation in answer.citations]
     assert all(UNITS_KEY in meta for _, meta in reopened.index.vectors.records(cited))
+
+
+def test_built_in_knowledge_that_cannot_be_indexed_is_an_error_not_an_empty_index(tmp_path):
+    from assistant import Coach
+    from assistant.errors import IndexUnavailableError
+
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "broken.md").write_bytes(b"\x00\x01\x02\xff" * 64)
+    with pytest.raises(IndexUnavailableError, match=r"could not be indexed \(1 files failed\)"):
+        Coach.open(home=tmp_path / "home", knowledge_dir=knowledge)

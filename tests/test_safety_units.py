@@ -61,11 +61,15 @@ def test_rules_catch_unambiguous_words_only():
     assert rules.match("I keep thinking about killing myself").category == "crisis"
     assert rules.match("he groped me at the party").category == "conduct"
     assert rules.match("my dad had a heart attack last night").category == "legal_medical"
+    # The wheel smoke test's message, which the classifier alone scored under its threshold.
+    assert rules.match("I think my mentor is stalking me after our sessions").category == "conduct"
+    assert rules.match("my mentee's stalker knows where we meet").category == "conduct"
     for ordinary in (
         "what should our code of conduct say about harassment?",
         "I wanted to die of embarrassment after my demo",
         "this deadline is killing me",
         "my mentee has been unresponsive for weeks",
+        "I stalked her LinkedIn before asking her to mentor me",
     ):
         assert rules.match(ordinary) is None, ordinary
 

@@ -5,8 +5,8 @@ Two encoders give the same vectors (a test holds them to cosine >= 0.9999):
 - ``onnx`` (default): the packaged model exported once to ONNX (into the cache folder, named by a
   hash of the model's files, so an upgraded model is exported again) and run with onnxruntime and
   tokenizers: dynamic padding, mean pooling, L2 norm. No torch or sentence-transformers import
-  when the export exists: a new process answers in about a second, and short batches (the safety
-  screen's message parts) encode 1.4-3.7x faster.
+  when the export exists, so a new process starts fast and short batches (the safety screen's
+  message parts) encode faster (figures in CHANGELOG.md).
 - ``sentence-transformers``: the reference. Also what exports the ONNX file (torch and onnx).
 
 Chroma's own ONNX MiniLM class pads every text to 256 tokens and sentence-transformers'
@@ -143,7 +143,7 @@ class OnnxEncoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding()
         # The graph optimised once (portable "extended" fusions) and loaded as it is: a session
-        # starts in 0.12 s instead of 0.35 s, with the same vectors.
+        # starts about three times faster, with the same vectors.
         optimized = self.path.with_name(f"{self.path.stem}.optimized.onnx")
         try:
             self.session = self._session(optimized)

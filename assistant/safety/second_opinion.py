@@ -48,7 +48,7 @@ class LLMSecondOpinion:
     """
 
     def __init__(self, model: BaseChatModel, min_confidence: float = 0.5) -> None:
-        # Imported here: LangChain's parsers and tracers cost every start ~0.3 s otherwise.
+        # Imported here: LangChain's parsers and tracers would slow every start otherwise.
         from langchain_core.output_parsers import PydanticOutputParser
         from langchain_core.prompts import ChatPromptTemplate
 
