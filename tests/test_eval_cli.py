@@ -1,6 +1,6 @@
 """`coach eval` through Typer: runs, reports, history and comparison, grading, clear errors.
 
-The eval sub-app is mounted on a local Typer app here, as `assistant/cli.py` mounts it.
+The eval sub-app is mounted on a local Typer app here, as `assistant/cli/__init__.py` mounts it.
 """
 
 from __future__ import annotations
