@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -151,9 +151,9 @@ BACKENDS: dict[str, BackendSpec] = {
 }
 
 
-def backend_names() -> str:
-    """'composer, openai, ollama or local', for help and error texts."""
-    *rest, last = get_args(Backend)
+def backend_names(llm_only: bool = False) -> str:
+    """'composer, openai, ollama or local' (or only those with a model), for help and errors."""
+    *rest, last = [name for name, spec in BACKENDS.items() if spec.make or not llm_only]
     return f"{', '.join(rest)} or {last}"
 
 

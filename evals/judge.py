@@ -53,11 +53,12 @@ class Judge:
 
 def open_judge(settings: Settings, backend: str) -> Judge:
     """A judge on ``backend``'s chat model; the composer cannot judge."""
+    from assistant.backends import backend_names, make_chat_model
+
     if backend == "composer":
         raise InputError(
             "The LLM judge needs an LLM backend, not the composer.",
-            "Set COACH_BACKEND or pass --backend openai, ollama or local with --judge.",
+            f"Set COACH_BACKEND or pass --backend {backend_names(llm_only=True)} with --judge.",
         )
-    from assistant.backends import make_chat_model
 
     return Judge(make_chat_model(settings, backend), backend)

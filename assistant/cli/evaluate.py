@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
+from assistant.backends import backend_names
 from assistant.cli.common import (
     DebugOpt,
     HomeOpt,
@@ -17,6 +18,7 @@ from assistant.cli.common import (
     progress_bar,
     user_errors,
 )
+from assistant.config import RetrievalMode
 
 commands = typer.Typer(
     help="Evaluate answers with numbers: retrieval, key points, groundedness, safety, latency."
@@ -37,11 +39,11 @@ def run(
     dataset: DatasetOpt = None,
     backend: Annotated[
         list[str] | None,
-        typer.Option(help="composer, openai, ollama or local; repeat or comma-separate."),
+        typer.Option(help=f"{backend_names()}; repeat or comma-separate."),
     ] = None,
     retrieval: Annotated[
         list[str] | None,
-        typer.Option(help="hybrid, dense or bm25; repeat or comma-separate."),
+        typer.Option(help=f"{', '.join(get_args(RetrievalMode))}; repeat or comma-separate."),
     ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write report.html, report.md and report.json here.")

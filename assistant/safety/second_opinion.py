@@ -79,6 +79,6 @@ class LLMSecondOpinion:
 
 
 def configured_second_opinion(settings: Settings) -> LLMSecondOpinion | None:
-    """The second opinion ``COACH_SAFETY_SECOND_OPINION`` names (openai or ollama), if any."""
+    """The second opinion ``COACH_SAFETY_SECOND_OPINION`` names (a ``SecondOpinionBackend``)."""
     backend = settings.safety_second_opinion
     return LLMSecondOpinion(make_chat_model(settings, backend)) if backend else None
