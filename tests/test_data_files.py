@@ -4,6 +4,7 @@ error naming the file and the problem, and the drafts and replies use what the f
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import get_args
 
 import pytest
@@ -21,7 +22,6 @@ from assistant.drafting.models import (
     SessionType,
     ToneIssue,
 )
-from assistant.drafting.writer import Written
 from assistant.errors import DataFileError
 from assistant.models import ESCALATING, Role
 
@@ -40,6 +40,8 @@ FILES = {
 class FakeGrounder:
     """Stands in for retrieval: every query 'finds' a marked echo of itself."""
 
+    citations: list = []
+
     def search(self, query: str) -> str:
         return query
 
@@ -54,11 +56,12 @@ class FakeGrounder:
 
 
 class FakeTools:
+    """The composer's inputs without an index: drafts are written by the offline composer."""
+
+    settings = SimpleNamespace(backend="composer")
+
     def grounder(self, role: str | None = None) -> FakeGrounder:
         return FakeGrounder()
-
-    def write(self, body, grounder, backend, request, problems) -> Written:
-        return Written(body=body, citations=[], warnings=problems(body))
 
 
 def edited_copy(tmp_path: Path, source: Path, old: str, new: str) -> Path:

@@ -20,6 +20,7 @@ from assistant.drafting.models import (
     Party,
     SessionType,
 )
+from assistant.drafting.writer import write
 from assistant.resources import package_folder
 
 if TYPE_CHECKING:
@@ -171,7 +172,9 @@ def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None 
         + grounder.advice(grounder.search(templates.bring[request.role]), 2),
         follow_up=grounder.advice(grounder.search(session.follow_up), 3),
     )
-    written = tools.write(body, grounder, backend, request, lambda b: agenda_problems(b, request))
+    written = write(
+        tools.settings, body, grounder, backend, request, lambda b: agenda_problems(b, request)
+    )
     return Agenda(
         **written.body.model_dump(),
         session=request.session,

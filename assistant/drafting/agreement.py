@@ -24,6 +24,7 @@ from assistant.drafting.models import (
     AgreementSection,
 )
 from assistant.drafting.wording import Placeholders
+from assistant.drafting.writer import write
 from assistant.resources import package_folder
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ def draft_agreement(
         title=f"Mentoring agreement: {values['mentor']} and {values['mentee']}",
         sections=sections,
     )
-    written = tools.write(body, grounder, backend, request, agreement_problems)
+    written = write(tools.settings, body, grounder, backend, request, agreement_problems)
     return AgreementDraft(
         **written.body.model_dump(),
         citations=written.citations,

@@ -15,6 +15,7 @@ from assistant.drafting.models import (
 )
 from assistant.drafting.tone import check_tone, practice
 from assistant.drafting.wording import lower_first, sentence
+from assistant.drafting.writer import write
 
 if TYPE_CHECKING:
     from assistant.drafting.tools import DraftTools
@@ -105,7 +106,9 @@ def draft_feedback(
     body = MessageBody(
         subject=f"{request.kind.capitalize()} feedback for your {receiver}", parts=parts
     )
-    written = tools.write(body, grounder, backend, request, lambda b: feedback_problems(b, request))
+    written = write(
+        tools.settings, body, grounder, backend, request, lambda b: feedback_problems(b, request)
+    )
     return FeedbackDraft(
         **written.body.model_dump(),
         kind=request.kind,

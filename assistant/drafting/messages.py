@@ -23,6 +23,7 @@ from assistant.data_files import (
 )
 from assistant.drafting.models import MessageBody, MessageDraft, MessageKind, MessageRequest, Party
 from assistant.drafting.wording import Placeholders, sentence
+from assistant.drafting.writer import write
 from assistant.resources import package_folder
 
 if TYPE_CHECKING:
@@ -145,7 +146,9 @@ def draft_message(
             if p.needs is None or given.get(p.needs)
         ],
     )
-    written = tools.write(body, grounder, backend, request, lambda b: message_problems(b, request))
+    written = write(
+        tools.settings, body, grounder, backend, request, lambda b: message_problems(b, request)
+    )
     return MessageDraft(
         **written.body.model_dump(),
         kind=request.kind,

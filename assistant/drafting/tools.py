@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.drafting.grounding import Grounder
-from assistant.drafting.writer import Body, Written, write
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from assistant.config import Settings
     from assistant.index.sentences import SentenceStore
     from assistant.retrieval import HybridRetriever
@@ -28,16 +24,3 @@ class DraftTools:
     def grounder(self, role: str | None = None) -> Grounder:
         """Finds cited best practice for one draft, for the person it speaks to."""
         return Grounder(self.retriever, self.sentences, self.settings.retrieval, role=role)
-
-    def write(
-        self,
-        body: Body,
-        grounder: Grounder,
-        backend: str | None,
-        request: BaseModel,
-        problems: Callable[[Body], list[str]],
-    ) -> Written[Body]:
-        """The composer's body, or an LLM backend's valid rewrite of it."""
-        return write(
-            self.settings, self.settings.backend, body, grounder, backend, request, problems
-        )

@@ -23,6 +23,7 @@ from assistant.models import Citation
 
 if TYPE_CHECKING:
     from assistant.backends import BackendSettings
+    from assistant.config import Settings
 
 Body = TypeVar("Body", bound=BaseModel)
 
@@ -56,8 +57,7 @@ class Written(Generic[Body]):
 
 
 def write(
-    settings: BackendSettings,
-    default_backend: str,
+    settings: Settings,
     body: Body,
     grounder: Grounder,
     backend: str | None,
@@ -65,7 +65,7 @@ def write(
     problems: Callable[[Body], list[str]],
 ) -> Written[Body]:
     """The composer's body, or the LLM's rewrite of it when that is valid."""
-    backend = backend or default_backend
+    backend = backend or settings.backend
     if backend == "composer":
         return Written(body, grounder.citations)
     try:
