@@ -64,10 +64,11 @@ def coverage(
 ) -> Coverage:
     """Which key points ``text`` covers (regex; plus embedding similarity when given a scorer)."""
     sentences = [s.text for s in split_sentences(text)] if scorer else []
-    found, missing = [], []
+    found: list[str] = []
+    missing: list[str] = []
     for alternatives in key_points:
         covered = regex_covered(text, alternatives)
-        if not covered and sentences:
+        if not covered and scorer is not None and sentences:
             phrases = describe(alternatives).split(" / ")
             covered = scorer.similarity(phrases, sentences).max() >= KEY_POINT_SIMILARITY
         (found if covered else missing).append(describe(alternatives))

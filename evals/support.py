@@ -27,7 +27,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.generation.citations import CITATION_MARK
 from assistant.index.lexical import tokenize
+from assistant.text.sentences import split_into_sentences
 from evals.metrics import share
 
 LEXICAL_MIN = 0.65
@@ -35,9 +37,7 @@ SEMANTIC_MIN = 0.75
 BLEND_MIN = 1.15
 MIN_CLAIM_WORDS = 3
 
-CITATION_MARK = re.compile(r"\[(\d+)\]")
 _MARKS_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[\"“(\[]?[A-Z0-9])")
 _BULLET = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
 _EMPHASIS = re.compile(r"[*_`]+")
 
@@ -70,13 +70,15 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences and bullets in order; headings, table rows and list intros (ending ':') dropped.
 
     A citation marker placed after the full stop ("Do X. [1]") belongs to the sentence before it.
+    Sentence boundaries are the composer's (``assistant.text.sentences``), so a sentence the
+    composer quotes is one claim here.
     """
     sentences: list[Sentence] = []
     for raw in text.splitlines():
         line = _EMPHASIS.sub("", _BULLET.sub("", raw.strip()))
         if not line or line.startswith(("#", "|")):
             continue
-        for piece in _SENTENCE_END.split(_MARKS_AFTER_STOP.sub(r"\2\1", line)):
+        for piece in split_into_sentences(_MARKS_AFTER_STOP.sub(r"\2\1", line)):
             plain = " ".join(CITATION_MARK.sub("", piece).split())
             plain = re.sub(r"\s+([.,;:!?])", r"\1", plain)
             if plain and not plain.endswith(":"):

@@ -19,12 +19,12 @@ from pydantic import BaseModel, ConfigDict
 from assistant.index.lexical import tokenize
 from assistant.index.memo import Memo
 from assistant.models import Chunk
+from assistant.text.sentences import split_into_sentences
 
 if TYPE_CHECKING:
     from assistant.index.embeddings import PackagedEmbeddings
     from assistant.index.vectorstore import VectorStore
 
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”')]))\s+(?=[\"“(]?[A-Z0-9])")
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _MIN_WORDS = 4
 UNITS_KEY = "units"
@@ -46,7 +46,11 @@ class Unit(BaseModel):
 
 
 def split_units(text: str) -> list[str]:
-    """Bullets and sentences of a passage, in order; list intros ending in ':' are dropped."""
+    """Bullets and sentences of a passage, in order; list intros ending in ':' are dropped.
+
+    A bullet is one unit; other lines are split by the shared sentence rule
+    (``assistant.text.sentences``), the one the evaluator's claims are split by.
+    """
     units: list[str] = []
     in_code = False
     for raw_line in text.splitlines():
@@ -57,25 +61,12 @@ def split_units(text: str) -> list[str]:
         if in_code or not line or line.startswith("|"):
             continue
         bullet = _BULLET.match(line)
-        candidates = (
-            [_BULLET.sub("", line)] if bullet else join_open_quotes(_SENTENCE_END.split(line))
-        )
+        candidates = [_BULLET.sub("", line)] if bullet else split_into_sentences(line)
         for candidate in candidates:
             candidate = candidate.strip()
             if len(candidate.split()) >= _MIN_WORDS and not candidate.endswith(":"):
                 units.append(candidate)
     return units
-
-
-def join_open_quotes(sentences: list[str]) -> list[str]:
-    """Sentences split inside a quotation joined back, so a quoted example stays whole."""
-    joined: list[str] = []
-    for sentence in sentences:
-        if joined and sum(joined[-1].count(mark) for mark in '"\u201c\u201d') % 2:
-            joined[-1] = f"{joined[-1]} {sentence}"
-        else:
-            joined.append(sentence)
-    return joined
 
 
 def plain(text: str) -> str:

@@ -11,9 +11,8 @@ import re
 from typing import NamedTuple
 
 from assistant.models import PartKind
+from assistant.text.sentences import split_into_sentences
 
-# Sentence ends (with or without a capital after them: people type in lowercase), line breaks.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”')\]]*\s+|\s*\n+\s*")
 # Where a long sentence turns to another thought: ";", dashes, and conjunctions after a comma, or
 # the conjunctions that start a new thought even without one ("... anyway what's a good format").
 _CLAUSE_BREAK = re.compile(
@@ -32,8 +31,12 @@ def word_count(text: str) -> int:
 
 
 def sentences(text: str) -> list[str]:
-    """The message's sentences, in order (very short ones joined to the sentence after them)."""
-    pieces = [p.strip() for p in _SENTENCE_END.split(text) if p and p.strip()]
+    """The message's sentences, in order (very short ones joined to the sentence after them).
+
+    Lines, then the shared sentence rule with or without a capital after the stop (people type
+    in lowercase).
+    """
+    pieces = [p for line in text.splitlines() for p in split_into_sentences(line, any_case=True)]
     merged: list[str] = []
     carry = ""
     for piece in pieces:

@@ -1,0 +1,1 @@
+"""Plain-text rules shared by indexing, answering, safety screening and the evaluations."""
