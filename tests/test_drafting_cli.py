@@ -53,12 +53,12 @@ def test_feedback_message_and_agreement_print_plain_text(built_home):
     ("args", "message"),
     [
         (["agenda", "--goal", "x", "--minutes", "200"], "minutes: input should be less than"),
-        (["agenda", "--goal", "x", "--session", "kickoff"], "session: input should be 'first'"),
+        (["agenda", "--goal", "x", "--session", "kickoff"], "'kickoff' is not one of 'first'"),
         (
             ["feedback", "--situation", "s", "--behavior", "", "--impact", "i"],
             "behavior must not be empty",
         ),
-        (["message", "apology"], "kind: input should be 'reengage'"),
+        (["message", "apology"], "'apology' is not one of 'reengage'"),
         (["agreement", "--months", "0"], "months: input should be greater than"),
     ],
 )
