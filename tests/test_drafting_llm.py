@@ -37,9 +37,9 @@ def composed(coach):
     return coach.message(REQUEST)
 
 
-def use(fake_backend, reply) -> StructuredFake:
+def use(fake_backend, reply, backend: str = "openai") -> StructuredFake:
     fake = StructuredFake(reply)
-    fake_backend("openai", fake)
+    fake_backend(backend, fake)
     return fake
 
 
@@ -95,7 +95,7 @@ def test_an_agenda_rewrite_must_keep_the_minutes_and_goals(coach, fake_backend):
 
 
 def test_no_structured_output_falls_back(coach, fake_backend):
-    use(fake_backend, lambda messages: None)
+    use(fake_backend, lambda messages: None, "ollama")
     draft = coach.message(REQUEST, backend="ollama")
     assert draft.backend == "composer"
     assert "returned no structured output" in draft.warnings[0]
