@@ -9,7 +9,7 @@ TORCH_PIN := torch==2.13.0
 # the native AVX-512/AMX kernels of llama.cpp 0.3.36 crash on batched prompts on these CPUs.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
-.PHONY: setup setup-dev run test lint format browser safety-model clean
+.PHONY: setup setup-dev unit run test lint format browser safety-model clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ $(VENV)/.setup-dev: $(VENV)/.setup
 setup: $(VENV)/.setup
 
 setup-dev: $(VENV)/.setup-dev
+
+# The fast tier: pure logic, no model, index, browser or server (seconds). `make test` runs all.
+unit: setup-dev
+	$(BIN)/python -m pytest -m unit -q
 
 run: setup
 	$(BIN)/coach ui
