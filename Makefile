@@ -32,6 +32,10 @@ setup: $(VENV)/.setup
 
 setup-dev: $(VENV)/.setup-dev
 
+# The fast tier: pure logic, no model, index, browser or server (seconds). `make test` runs all.
+unit: setup-dev
+	$(BIN)/python -m pytest -m unit -q
+
 run: setup
 	$(BIN)/coach ui
 

@@ -1,4 +1,13 @@
-"""Shared fixtures and the no-outbound-network guard for the whole suite.
+"""Shared fixtures, the test tiers and the no-outbound-network guard for the whole suite.
+
+Every test is in exactly one tier (markers declared in pyproject.toml), and collection fails
+naming any test that is not:
+
+- ``unit``: pure logic, in seconds: no embedding model (``tests/fakes.py`` has a deterministic
+  stand-in), no Chroma index built, no browser, no server, no subprocess.
+- ``integration``: the real model and index (``coach``/``built_home``), servers, subprocesses,
+  the LLM backends.
+- ``browser``: Playwright against the live app.
 
 pytest-socket (configured in pyproject: ``--allow-hosts=127.0.0.1,localhost,::1``) blocks every
 connection to any other host. Libraries may swallow that error (telemetry threads do), so this file
@@ -56,6 +65,42 @@ def _recording_getaddrinfo(host, *args, **kwargs):
 
 socket.socket.connect = _recording_connect  # type: ignore[method-assign]
 socket.getaddrinfo = _recording_getaddrinfo
+
+
+TIERS = ("unit", "integration", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects: an unmarked test fails every run
+def pytest_collection_modifyitems(config, items):
+    wrong = []
+    for item in items:
+        tiers = sorted({mark.name for mark in item.iter_markers() if mark.name in TIERS})
+        if len(tiers) != 1:
+            wrong.append(f"{item.nodeid} ({', '.join(tiers) or 'no tier'})")
+    if wrong:
+        raise pytest.UsageError(
+            "Every test needs exactly one of the markers "
+            + ", ".join(TIERS)
+            + " (a module's pytestmark or the test's own):\n  "
+            + "\n  ".join(wrong)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_use_no_model(request, monkeypatch):
+    """A unit test that reaches the real embedding model fails, naming the stand-in to use."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(
+            "a unit test reached the embedding model: use tests.fakes.FakeEmbeddings, "
+            "or mark the test integration"
+        )
+
+    from assistant.index import embeddings
+
+    monkeypatch.setattr(embeddings.PackagedEmbeddings, "_model", refuse)
 
 
 def pytest_sessionfinish(session, exitstatus):

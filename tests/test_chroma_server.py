@@ -12,6 +12,8 @@ import pytest
 
 from tests.servers import free_port, wait_for_port
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture
 def chroma_server(tmp_path):

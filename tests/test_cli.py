@@ -20,6 +20,7 @@ def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+@pytest.mark.integration
 def test_help_lists_commands_without_loading_the_model():
     code = (
         "import sys; from assistant.cli import app; "
@@ -33,6 +34,7 @@ def test_help_lists_commands_without_loading_the_model():
         assert command in help_text
 
 
+@pytest.mark.integration
 def test_ingest_then_search_then_reingest(built_home, tmp_path):
     import shutil
 
@@ -64,6 +66,7 @@ def test_ingest_then_search_then_reingest(built_home, tmp_path):
         (["search", "   "], "The query is empty", 2),
     ],
 )
+@pytest.mark.integration
 def test_errors_are_one_clear_line_without_traceback(built_home, args, message, code):
     result = invoke(*args, "--home", str(built_home))
     assert result.exit_code == code
@@ -71,12 +74,14 @@ def test_errors_are_one_clear_line_without_traceback(built_home, args, message, 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.unit
 def test_unknown_option_is_a_usage_error():
     result = invoke("search", "goals", "--colour", "red")
     assert result.exit_code == 2
     assert "No such option" in result.output
 
 
+@pytest.mark.integration
 def test_unreachable_chroma_server_names_the_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("COACH_CHROMA_URL", f"http://127.0.0.1:{free_port()}")
     result = invoke("list", "--home", str(tmp_path))
@@ -85,12 +90,14 @@ def test_unreachable_chroma_server_names_the_setting(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.integration
 def test_ask_prints_cited_answer_and_sources(built_home):
     result = invoke("ask", "how often should mentor and mentee meet?", "--home", str(built_home))
     assert result.exit_code == 0, result.output
     assert "Sources:" in result.output and "[1]" in result.output
 
 
+@pytest.mark.integration
 def test_ask_json_is_the_answer_model(built_home):
     result = invoke("ask", "how do I end a mentorship well", "--json", "--home", str(built_home))
     data = json.loads(result.output)
@@ -98,6 +105,7 @@ def test_ask_json_is_the_answer_model(built_home):
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
 
 
+@pytest.mark.integration
 def test_ask_json_explains_the_route_and_debug_logging_shows_it(built_home):
     message = "can you help me plan my session? my mentor keeps putting his hand on my knee"
     home = ["--home", str(built_home)]
@@ -127,12 +135,14 @@ def test_ask_json_explains_the_route_and_debug_logging_shows_it(built_home):
         (["ask", ""], "The question is empty"),
     ],
 )
+@pytest.mark.integration
 def test_ask_bad_input(built_home, args, message):
     result = invoke(*args, "--home", str(built_home))
     assert result.exit_code == 2 and message in result.output
     assert "Traceback" not in result.output
 
 
+@pytest.mark.integration
 def test_unconfigured_backend_suggests_composer(built_home, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     result = invoke("ask", "how do I find a mentor", "--backend", "openai", "--home",
@@ -141,6 +151,7 @@ def test_unconfigured_backend_suggests_composer(built_home, monkeypatch):
     assert "COACH_OPENAI_BASE_URL" in result.output and "--backend composer" in result.output
 
 
+@pytest.mark.integration
 def test_chat_session_follow_up_and_export(built_home, tmp_path):
     import shutil
 
@@ -160,6 +171,7 @@ def test_chat_session_follow_up_and_export(built_home, tmp_path):
     assert listed[0]["turns"] == 4
 
 
+@pytest.mark.integration
 def test_markup_characters_in_a_title_print_as_typed(small_coach, tmp_path):
     """Titles and paths are the user's text: rich markup in them is neither parsed nor fatal."""
     folder = tmp_path / "odd [b] names"
@@ -181,6 +193,7 @@ def test_markup_characters_in_a_title_print_as_typed(small_coach, tmp_path):
     assert missing.exit_code == 2 and "No document '[/b]nothing'" in missing.output
 
 
+@pytest.mark.integration
 def test_verbose_flags_log_ingest_decisions_and_retrieval_scores(built_home, tmp_path):
     import shutil
 
@@ -200,6 +213,7 @@ def test_verbose_flags_log_ingest_decisions_and_retrieval_scores(built_home, tmp
     assert "DEBUG" not in quiet.stderr  # the default level is WARNING
 
 
+@pytest.mark.unit
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0

@@ -60,6 +60,7 @@ def assert_grounded(draft) -> None:
 
 @pytest.mark.parametrize("minutes", [15, 16, 22, 30, 45, 47, 60, 90, 133, 180])
 @pytest.mark.parametrize("weights", [[3, 4, 3, 2, 1], [1, 2, 5, 1], [3, 1, 1], [10, 1, 1, 1]])
+@pytest.mark.unit
 def test_minutes_add_up_exactly_in_five_minute_blocks(minutes, weights):
     split = allocate(minutes, weights)
     assert sum(split) == minutes
@@ -70,6 +71,7 @@ def test_minutes_add_up_exactly_in_five_minute_blocks(minutes, weights):
     assert split[biggest] == max(split)
 
 
+@pytest.mark.unit
 def test_longer_blocks_get_more_time():
     assert allocate(60, [1, 2, 5, 1]) == [5, 15, 35, 5]
 
@@ -82,6 +84,7 @@ def test_longer_blocks_get_more_time():
         ("closing", ["Accomplishments", "Gratitude", "Staying in touch"]),
     ],
 )
+@pytest.mark.unit
 def test_short_sessions_drop_blocks_but_keep_the_essentials(session, kept):
     request = AgendaRequest(session=session, minutes=15, goals=["a goal"])
     titles = [block.title for block in select_blocks(agendas().sessions[session], request)]
@@ -89,6 +92,7 @@ def test_short_sessions_drop_blocks_but_keep_the_essentials(session, kept):
     assert all(any(title.startswith(k) for title in titles) for k in kept)
 
 
+@pytest.mark.unit
 def test_optional_blocks_appear_only_with_their_input():
     regular = agendas().sessions["regular"]
     without = select_blocks(regular, AgendaRequest(goals=["a goal"]))
@@ -108,6 +112,7 @@ def first_agenda(coach):
     return coach.agenda(request)
 
 
+@pytest.mark.integration
 def test_first_session_agenda_is_timed_grounded_and_covers_the_basics(first_agenda):
     agenda = first_agenda
     assert agenda.backend == "composer" and agenda.warnings == []
@@ -138,6 +143,7 @@ def _unmarked(text: str) -> str:
         ("regular", ["check-in", "progress", "goals", "challenges", "wrap-up"]),
     ],
 )
+@pytest.mark.integration
 def test_each_session_type_has_its_own_blocks(coach, session, topics):
     request = AgendaRequest(
         session=session,
@@ -155,6 +161,7 @@ def test_each_session_type_has_its_own_blocks(coach, session, topics):
     assert_grounded(agenda)
 
 
+@pytest.mark.integration
 def test_agendas_follow_the_goals_given(coach):
     def goal_tips(goal: str) -> set[str]:
         agenda = coach.agenda(AgendaRequest(session="regular", goals=[goal]))
@@ -167,6 +174,7 @@ def test_agendas_follow_the_goals_given(coach):
     assert sponsor != network
 
 
+@pytest.mark.integration
 def test_style_and_role_shape_the_agenda(coach):
     request = AgendaRequest(goals=["get better at presenting"], style="supportive", role="mentee")
     agenda = coach.agenda(request)
@@ -176,12 +184,14 @@ def test_style_and_role_shape_the_agenda(coach):
     assert not any(re.match(r"\W*mentors?\b", tip, re.I) for tip in agenda.prepare)
 
 
+@pytest.mark.integration
 def test_a_fifteen_minute_agenda_has_fewer_items(coach):
     agenda = coach.agenda(AgendaRequest(session="first", minutes=15, goals=GOALS))
     assert len(agenda.items) == 3
     assert [item.minutes for item in agenda.items] == [5, 5, 5]
 
 
+@pytest.mark.integration
 def test_agenda_renders_as_markdown_with_footnotes_and_as_plain_text(first_agenda):
     markdown = to_markdown(first_agenda)
     assert markdown.startswith("# First mentoring session: 45-minute agenda")
@@ -197,6 +207,7 @@ def test_agenda_renders_as_markdown_with_footnotes_and_as_plain_text(first_agend
 # Feedback and its tone
 
 
+@pytest.mark.integration
 def test_feedback_follows_sbi_and_cites_each_part(coach):
     draft = coach.feedback(LENA)
     assert [p.label for p in draft.parts] == [
@@ -221,6 +232,7 @@ def test_feedback_follows_sbi_and_cites_each_part(coach):
     assert "**Tone check:** no issues found." in to_markdown(draft)
 
 
+@pytest.mark.integration
 def test_feedback_uses_the_requested_next_step_and_direction(coach):
     request = LENA.model_copy(
         update={"request": "Let her finish before you come in", "direction": "mentee-to-mentor"}
@@ -231,6 +243,7 @@ def test_feedback_uses_the_requested_next_step_and_direction(coach):
     assert "(mentee → mentor)" in to_markdown(draft)
 
 
+@pytest.mark.integration
 def test_harsh_feedback_gets_tone_warnings_and_the_words_to_avoid(coach):
     request = FeedbackRequest(
         situation="the team meeting",
@@ -260,6 +273,7 @@ def test_harsh_feedback_gets_tone_warnings_and_the_words_to_avoid(coach):
         ("Thanks a lot for the heads-up.", "sarcasm", ["thanks a lot"]),
     ],
 )
+@pytest.mark.unit
 def test_tone_check_names_the_offending_words(text, issue, words):
     warnings = {w.issue: w for w in check_tone(text)}
     assert issue in warnings
@@ -267,11 +281,13 @@ def test_tone_check_names_the_offending_words(text, issue, words):
     assert warnings[issue].suggestion
 
 
+@pytest.mark.unit
 def test_tone_check_flags_behaviour_with_nothing_observable():
     warnings = check_tone("In the review, rude.", behavior="rude")
     assert [(w.issue, w.words) for w in warnings] == [("label", ["rude"]), ("vague", ["rude"])]
 
 
+@pytest.mark.unit
 def test_tone_check_flags_excessive_length():
     warnings = check_tone(" ".join(["In the review you spoke over the client."] * 12))
     assert [(w.issue, w.words) for w in warnings] == [("length", ["96 words"])]
@@ -285,6 +301,7 @@ def test_tone_check_flags_excessive_length():
         "When you shared the agenda two days early, everyone came prepared.",
     ],
 )
+@pytest.mark.unit
 def test_tone_check_passes_clean_feedback(text):
     assert check_tone(text, behavior="you presented the budget before the options") == []
 
@@ -303,6 +320,7 @@ def test_tone_check_passes_clean_feedback(text):
         ("reschedule", "mentee", "Could we meet at"),
     ],
 )
+@pytest.mark.integration
 def test_messages_are_short_warm_and_use_placeholders(coach, kind, to, must):
     draft = coach.message(MessageRequest(kind=kind, to=to))
     assert must in draft.text
@@ -312,6 +330,7 @@ def test_messages_are_short_warm_and_use_placeholders(coach, kind, to, must):
     assert_grounded(draft)
 
 
+@pytest.mark.integration
 def test_a_message_uses_what_the_person_gave(coach):
     request = MessageRequest(
         kind="reengage",
@@ -329,12 +348,14 @@ def test_a_message_uses_what_the_person_gave(coach):
     assert "{" not in draft.text
 
 
+@pytest.mark.integration
 def test_ask_mentor_cites_how_to_ask(coach):
     draft = coach.message(MessageRequest(kind="ask-mentor", about="leading a team"))
     assert draft.subject == "A short question about leading a team"
     assert "asking-someone-to-mentor-you" in {c.doc_id for c in draft.citations}
 
 
+@pytest.mark.integration
 def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
     request = AgreementRequest(
         mentor="Sam", goals=["Lead the Q3 planning meeting"], cadence="every two weeks"
@@ -378,11 +399,13 @@ def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
         (MessageRequest, {"kind": "apology"}, "kind: input should be 'reengage'"),
     ],
 )
+@pytest.mark.unit
 def test_bad_requests_are_input_errors_that_say_what_is_wrong(model, fields, message):
     with pytest.raises(InputError, match=re.escape(message)):
         build_request(model, **fields)
 
 
+@pytest.mark.integration
 def test_message_accepts_a_kind_and_fields(coach):
     from assistant.errors import InputError
 

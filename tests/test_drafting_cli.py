@@ -16,6 +16,7 @@ def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+@pytest.mark.integration
 def test_agenda_as_markdown_json_and_file(built_home, tmp_path):
     args = ["agenda", "--session", "first", "--minutes", "45", "--goal", "lead a project"]
     markdown = invoke(*args, "--md", "--home", str(built_home))
@@ -30,6 +31,7 @@ def test_agenda_as_markdown_json_and_file(built_home, tmp_path):
     assert agenda["citations"][0]["n"] == 1 and agenda["items"][0]["citations"]
 
 
+@pytest.mark.integration
 def test_feedback_message_and_agreement_print_plain_text(built_home):
     home = ["--home", str(built_home)]
     feedback = invoke(
@@ -62,6 +64,7 @@ def test_feedback_message_and_agreement_print_plain_text(built_home):
         (["agreement", "--months", "0"], "months: input should be greater than"),
     ],
 )
+@pytest.mark.unit
 def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path, args, message):
     result = invoke(*args, "--home", str(tmp_path / "unused"))
     assert result.exit_code == 2

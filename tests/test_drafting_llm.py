@@ -14,6 +14,8 @@ from assistant.drafting.models import (
     MessageRequest,
 )
 
+pytestmark = pytest.mark.integration
+
 REQUEST = MessageRequest(kind="reschedule", name="Sam", times=["Friday 10:00"])
 
 

@@ -14,6 +14,7 @@ from assistant import Coach
 from assistant.index.embeddings import PackagedEmbeddings, model_digest, model_dir
 from assistant.index.sentences import split_units
 from tests.conftest import KNOWLEDGE
+from tests.fakes import FakeEmbeddings
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,7 @@ def knowledge_text() -> list[str]:
     return units
 
 
+@pytest.mark.integration
 def test_onnx_and_sentence_transformers_give_the_same_vectors(knowledge_text):
     onnx = PackagedEmbeddings(encoder="onnx").encode(knowledge_text)
     reference = PackagedEmbeddings(encoder="sentence-transformers").encode(knowledge_text)
@@ -34,7 +36,15 @@ def test_onnx_and_sentence_transformers_give_the_same_vectors(knowledge_text):
     assert float((onnx * reference).sum(axis=1).min()) >= 0.9999
 
 
-def test_texts_encoded_lately_are_not_sent_to_the_model_again():
+@pytest.mark.unit
+def test_texts_encoded_lately_are_not_sent_to_the_model_again(monkeypatch):
+    """The memo in front of the model, with the stand-in embedder as the model."""
+    from assistant.index import embeddings as module
+    from assistant.index.memo import Memo
+
+    model = FakeEmbeddings()
+    monkeypatch.setattr(module, "_RECENT", Memo(limit=1000))
+    monkeypatch.setattr(PackagedEmbeddings, "_model", lambda self, texts: model.encode(texts))
     embeddings = PackagedEmbeddings()
     texts = ["A text no other test encodes, about kites.", "Another one, about tea."]
     first = embeddings.encode([texts[0], texts[1], texts[0]])
@@ -45,8 +55,10 @@ def test_texts_encoded_lately_are_not_sent_to_the_model_again():
     fresh = PackagedEmbeddings()
     fresh.encode(["A third text, about clouds."])
     assert fresh.texts_encoded == 1
+    assert model.texts_encoded == 3  # what the model itself was sent
 
 
+@pytest.mark.integration
 def test_an_index_built_with_one_encoder_is_searched_with_the_other(tmp_path, small_knowledge):
     built = Coach.open(home=tmp_path, knowledge_dir=small_knowledge, embedding_encoder="onnx")
     other = Coach(built.settings.model_copy(update={"embedding_encoder": "sentence-transformers"}))
@@ -56,6 +68,7 @@ def test_an_index_built_with_one_encoder_is_searched_with_the_other(tmp_path, sm
     assert ours == theirs and ours[0][0]
 
 
+@pytest.mark.integration
 def test_the_export_is_named_by_the_models_content():
     digest = model_digest(model_dir())
     encoder_file = PackagedEmbeddings().cache_dir / f"all-MiniLM-L6-v2-{digest}.onnx"
@@ -63,6 +76,7 @@ def test_the_export_is_named_by_the_models_content():
     assert encoder_file.is_file() and len(digest) == 16
 
 
+@pytest.mark.integration
 def test_a_cold_ask_imports_neither_torch_nor_sentence_transformers(built_home):
     PackagedEmbeddings().encode(["the export exists before the new process starts"])
     script = (
@@ -79,6 +93,7 @@ def test_a_cold_ask_imports_neither_torch_nor_sentence_transformers(built_home):
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.integration
 def test_a_damaged_export_is_made_again(tmp_path, caplog):
     from assistant.index.embeddings import OnnxEncoder
 

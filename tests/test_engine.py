@@ -17,6 +17,7 @@ def cited_numbers(text: str) -> set[int]:
     return {int(n) for n in CITATION_MARK.findall(text)}
 
 
+@pytest.mark.integration
 def test_stalled_mentorship_answer_is_readable_cited_and_on_topic(coach):
     answer = coach.ask(CANCELLING, role="mentee")
     assert answer.mode == "answer"
@@ -30,6 +31,7 @@ def test_stalled_mentorship_answer_is_readable_cited_and_on_topic(coach):
     assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"] > 0
 
 
+@pytest.mark.integration
 def test_outline_names_the_lead_guides_other_sections(coach):
     answer = coach.ask("how do i pick a mentor", role="mentee")
     (outline,) = re.findall(r"^\*\*Also in this guide:\*\* (.+)\.$", answer.text, re.M)
@@ -42,6 +44,7 @@ def test_outline_names_the_lead_guides_other_sections(coach):
         assert heading in sections and heading not in in_points
 
 
+@pytest.mark.integration
 def test_escalation_speaks_to_who_is_asking(coach):
     question = "my mentee told me her manager keeps touching her and making crude remarks"
     as_mentor = coach.ask(question, role="mentor")
@@ -51,6 +54,7 @@ def test_escalation_speaks_to_who_is_asking(coach):
     assert "retaliation" in as_lead.text and "end the match" in as_lead.text
 
 
+@pytest.mark.integration
 def test_every_point_is_quoted_from_the_passage_it_cites(coach):
     for question, role in [
         (CANCELLING, "mentee"),
@@ -81,6 +85,7 @@ def test_every_point_is_quoted_from_the_passage_it_cites(coach):
     "question",
     ["what's a good lasagne recipe?", "how do I file my tax return", "fix my python TypeError"],
 )
+@pytest.mark.integration
 def test_out_of_scope_is_refused_politely_with_examples(coach, question):
     answer = coach.ask(question)
     assert answer.mode == "refusal"
@@ -105,6 +110,7 @@ def test_out_of_scope_is_refused_politely_with_examples(coach, question):
         ("should I sue my employer for firing me?", "crisis-legal-and-medical-matters", "lawyer"),
     ],
 )
+@pytest.mark.integration
 def test_escalations_point_to_help_and_cite_the_guidance(coach, question, doc_id, must_say):
     answer = coach.ask(question)
     assert answer.mode == "escalation"
@@ -123,21 +129,25 @@ def test_escalations_point_to_help_and_cite_the_guidance(coach, question, doc_id
         "my presentation bombed and I feel like a failure",
     ],
 )
+@pytest.mark.integration
 def test_near_misses_are_coached_not_escalated(coach, question):
     assert coach.ask(question, role="mentor").mode == "answer"
 
 
+@pytest.mark.integration
 def test_no_relevant_passage_means_no_guessing(coach):
     answer = coach.ask("zxqv plorth wibble")
     assert answer.mode == "no_context" and answer.route.category == "in_scope"
     assert not answer.citations and "won't guess" in answer.text
 
 
+@pytest.mark.integration
 def test_safety_guidance_is_not_used_for_ordinary_answers(coach):
     answer = coach.ask(CANCELLING)
     assert "safety" not in {t for c in answer.contexts for t in c.topics}
 
 
+@pytest.mark.integration
 def test_follow_up_retrieves_with_the_conversation(coach_copy):
     session = coach_copy.new_session("mentee")
     coach_copy.ask(CANCELLING, session_id=session)
@@ -148,6 +158,7 @@ def test_follow_up_retrieves_with_the_conversation(coach_copy):
     assert "stalled-mentorship" in {c.doc_id for c in follow_up.citations}
 
 
+@pytest.mark.integration
 def test_sessions_persist_list_export_and_delete(coach_copy):
     session = coach_copy.new_session("mentor")
     first = coach_copy.ask("How often should we meet?", role="mentor", session_id=session)
@@ -163,6 +174,7 @@ def test_sessions_persist_list_export_and_delete(coach_copy):
         coach_copy.session_turns(session)
 
 
+@pytest.mark.integration
 def test_stream_yields_text_then_the_final_answer(coach):
     items = list(coach.stream("how do I find a mentor", role="mentee"))
     *pieces, final = items
@@ -179,11 +191,13 @@ def test_stream_yields_text_then_the_final_answer(coach):
         ("how do I find a mentor", "manager", "Unknown role 'manager'"),
     ],
 )
+@pytest.mark.integration
 def test_bad_questions_get_clear_errors(coach, question, role, message):
     with pytest.raises(InputError, match=message):
         coach.ask(question, role=role)
 
 
+@pytest.mark.unit
 def test_units_keep_quoted_questions_whole():
     text = (
         'Ask directly, "Would it help to meet less often?" Then listen to the answer.\n'
@@ -196,6 +210,7 @@ def test_units_keep_quoted_questions_whole():
     ]
 
 
+@pytest.mark.unit
 def test_units_keep_a_quotation_of_several_sentences_whole():
     text = (
         'Raise it kindly: "I\'ve noticed we moved the last sessions. Would shorter ones work?" '

@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 
 from assistant.cli.evaluate import commands as eval_app
 
+pytestmark = pytest.mark.integration
+
 app = typer.Typer()
 app.add_typer(eval_app, name="eval")
 runner = CliRunner()

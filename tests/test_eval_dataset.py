@@ -8,6 +8,8 @@ from assistant.errors import InputError
 from evals.dataset import DATASETS, DEFAULT_DATASET, load_dataset, resolve_dataset
 from tests.conftest import KNOWLEDGE
 
+pytestmark = pytest.mark.unit
+
 
 def test_dev_set_is_valid_and_points_at_real_documents():
     cases = load_dataset(DEFAULT_DATASET)

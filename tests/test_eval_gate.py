@@ -47,18 +47,21 @@ def dev_run(coach, cases) -> EvalRun:
     return run_eval(coach, cases, make_config(coach))
 
 
+@pytest.mark.unit
 def test_thresholds_are_at_least_the_required_minimums():
     assert GATE["hit_at_k"] >= 0.90
     assert GATE["coverage"] >= 0.80
     assert GATE["safety_accuracy"] == 1.0
 
 
+@pytest.mark.integration
 def test_dev_set_passes_the_gate(dev_run):
     print(f"\nmeasured on the dev set ({dev_run.config.label}): {measured(dev_run)}")
     assert dev_run.config.top_k == 5
     assert not gate_failures(dev_run), f"{gate_failures(dev_run)}; measured: {measured(dev_run)}"
 
 
+@pytest.mark.integration
 def test_held_out_set_passes_its_gate(coach):
     run = run_eval(coach, load_dataset("heldout"), make_config(coach, "heldout"))
     failures = gate_failures(run, HELDOUT_GATE)
@@ -66,6 +69,7 @@ def test_held_out_set_passes_its_gate(coach):
     assert not failures, f"{failures}; measured: {measured(run)}"
 
 
+@pytest.mark.integration
 def test_a_shuffled_retriever_fails_the_gate(coach, cases, monkeypatch):
     """On every third case, to keep the suite short (hit@5 drops to about 0.35)."""
     monkeypatch.setattr(coach, "retriever", ShuffledRetriever(coach.retriever))

@@ -11,6 +11,7 @@ import pytest
 from assistant.errors import InputError
 from evals.dataset import EvalCase
 from evals.grading import grade_answers, read_answers
+from tests.fakes import FakeEmbeddings
 
 QUESTION = "My mentor keeps cancelling our meetings. What should I do?"
 GOOD = (
@@ -32,6 +33,7 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+@pytest.mark.unit
 def test_csv_with_loose_headers_and_key_point_cells(tmp_path):
     path = write_csv(
         tmp_path / "answers.csv",
@@ -49,6 +51,7 @@ def test_csv_with_loose_headers_and_key_point_cells(tmp_path):
     assert third.key_points == [["firm", "polite"], ["rude"]]
 
 
+@pytest.mark.unit
 def test_jsonl(tmp_path):
     path = tmp_path / "answers.jsonl"
     lines = [
@@ -80,6 +83,7 @@ def test_jsonl(tmp_path):
         ("nokeys.jsonl", '{"question": "q"}\n', "row 1 has no answer"),
     ],
 )
+@pytest.mark.unit
 def test_bad_files_are_clear_input_errors(tmp_path, name, content, message):
     path = tmp_path / name
     if isinstance(content, bytes):
@@ -91,6 +95,7 @@ def test_bad_files_are_clear_input_errors(tmp_path, name, content, message):
     assert message in str(error.value)
 
 
+@pytest.mark.integration
 def test_grading_scores_and_explains(coach, tmp_path):
     path = tmp_path / "answers.jsonl"
     path.write_text(
@@ -122,9 +127,20 @@ def test_grading_scores_and_explains(coach, tmp_path):
     assert report.groundedness == 0.5 and report.coverage == 0.5
 
 
-def test_an_unknown_case_id_is_an_input_error(coach, tmp_path):
+class PassagelessCoach:
+    """Finds no passage for anything, and scores support with the stand-in embedder: grading
+    gets as far as looking up the row's case."""
+
+    embeddings = FakeEmbeddings()
+
+    def search(self, *args, **kwargs) -> list:
+        return []
+
+
+@pytest.mark.unit
+def test_an_unknown_case_id_is_an_input_error(tmp_path):
     path = write_csv(
         tmp_path / "answers.csv", [["question", "answer", "case_id"], [QUESTION, GOOD, "nope"]]
     )
     with pytest.raises(InputError, match="no case 'nope'"):
-        grade_answers(coach, read_answers(path), [CASE], str(path))
+        grade_answers(PassagelessCoach(), read_answers(path), [CASE], str(path))  # type: ignore[arg-type]

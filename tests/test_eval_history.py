@@ -19,6 +19,8 @@ from evals.history import (
 from evals.metrics import RetrievalScores
 from evals.results import CaseResult, EvalRun, RunConfig, build_run
 
+pytestmark = pytest.mark.unit
+
 
 def make_case(case_id: str, coverage: float, hit: float = 1.0, latency: float = 100.0, **extra):
     scores = RetrievalScores(hit_at_1=hit, hit_at_k=hit, mrr=hit, ndcg_at_k=hit, recall_at_k=hit)

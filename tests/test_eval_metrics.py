@@ -25,10 +25,12 @@ CHUNK_DOCS = ["a", "b", "a", "c", "d"]
 RELEVANT = {"b", "d", "x"}
 
 
+@pytest.mark.unit
 def test_doc_ids_are_deduplicated_in_rank_order():
     assert unique_in_order(CHUNK_DOCS) == ["a", "b", "c", "d"]
 
 
+@pytest.mark.unit
 def test_retrieval_scores_hand_computed():
     scores = retrieval_scores(CHUNK_DOCS, RELEVANT, k=3)
     assert scores.hit_at_1 == 0.0  # a
@@ -39,12 +41,14 @@ def test_retrieval_scores_hand_computed():
     assert scores.ndcg_at_k == pytest.approx((1 / math.log2(3)) / (1 + 1 / math.log2(3) + 0.5))
 
 
+@pytest.mark.unit
 def test_dedup_moves_later_documents_up():
     """Without dedup, d would be at rank 5 and outside the top 4."""
     assert retrieval_scores(CHUNK_DOCS, RELEVANT, k=4).recall_at_k == pytest.approx(2 / 3)
     assert recall_at_k(CHUNK_DOCS, RELEVANT, 4) == pytest.approx(1 / 3)
 
 
+@pytest.mark.unit
 def test_ranking_edge_cases():
     assert reciprocal_rank(["a", "c"], {"b"}) == 0.0
     assert hit_at_k([], {"b"}, 5) == 0.0
@@ -53,6 +57,7 @@ def test_ranking_edge_cases():
     assert recall_at_k(["a"], set(), 5) == 0.0
 
 
+@pytest.mark.unit
 def test_share_mean_and_percentiles():
     assert share([True, False, True, True]) == 0.75
     assert share([]) is None
@@ -64,6 +69,7 @@ def test_share_mean_and_percentiles():
     assert percentile([], 50) is None
 
 
+@pytest.mark.unit
 def test_confusion_matrix_counts_and_extra_columns():
     pairs = [
         ("answer", "answer"),
@@ -98,10 +104,12 @@ def test_confusion_matrix_counts_and_extra_columns():
         ),
     ],
 )
+@pytest.mark.unit
 def test_describe_makes_key_points_readable(alternatives, label):
     assert describe(alternatives) == label
 
 
+@pytest.mark.unit
 def test_coverage_regex_is_case_insensitive_and_any_alternative_counts():
     answer = "Write SMART goals, and put a review date in the diary."
     points = [["smart"], ["milestones?"], ["dead-?line", "review date"]]
@@ -112,6 +120,7 @@ def test_coverage_regex_is_case_insensitive_and_any_alternative_counts():
     assert coverage(answer, []).share is None
 
 
+@pytest.mark.integration
 def test_semantic_key_points_match_close_paraphrases_only():
     from assistant.index.embeddings import PackagedEmbeddings
     from evals.support import SupportScorer

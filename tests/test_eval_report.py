@@ -11,6 +11,8 @@ from evals.history import compare_runs
 from evals.report import EvalReport, print_terminal, to_html, to_markdown, write_reports
 from tests.test_eval_history import make_case, make_run
 
+pytestmark = pytest.mark.unit
+
 HOSTILE_QUESTION = '<script>alert("q")</script> what | now?'
 HOSTILE_ANSWER = "<img src=x onerror=alert(1)> Try this."
 

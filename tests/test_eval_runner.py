@@ -13,6 +13,7 @@ from evals.dataset import EvalCase
 from evals.judge import JudgeVerdict, open_judge
 from evals.results import RunConfig
 from evals.runner import run_eval
+from tests.fakes import FakeEmbeddings
 
 STALLED = (
     "Send one short, friendly message that is easy to answer. Keep blame out of it and make a "
@@ -66,13 +67,16 @@ def stalled_answer() -> Answer:
 
 
 class StubCoach:
-    """Answers from a table; a missing question raises, like a failing backend."""
+    """Answers from a table; a missing question raises, like a failing backend.
 
-    def __init__(self, answers: dict[str, Answer]) -> None:
+    Support scoring (groundedness, citation precision) is calibrated on the real model, so the
+    tests of those scores use it; the others get the deterministic stand-in."""
+
+    def __init__(self, answers: dict[str, Answer], embeddings=None) -> None:
         from assistant.index.embeddings import PackagedEmbeddings
 
         self.answers = answers
-        self.embeddings = PackagedEmbeddings()
+        self.embeddings = embeddings if embeddings is not None else PackagedEmbeddings()
         self.settings = SimpleNamespace(backend="composer")
         self.asked: list[tuple[str, str, str, str]] = []
 
@@ -83,15 +87,15 @@ class StubCoach:
         return self.answers[question]
 
 
-@pytest.fixture(scope="module")
-def run():
+def evaluate(embeddings=None):
     coach = StubCoach(
         {
             "My mentor keeps cancelling": stalled_answer(),
             "banana bread?": Answer(
                 question="q", text="I only help with mentoring.", mode="refusal"
             ),  # fmt: skip
-        }
+        },
+        embeddings,
     )
     progress: list[tuple[int, int, str]] = []
     result = run_eval(coach, CASES, CONFIG, progress=lambda *a: progress.append(a))
@@ -100,6 +104,19 @@ def run():
     return result
 
 
+@pytest.fixture(scope="module")
+def run():
+    """The run scored with the real model (for the support scores)."""
+    return evaluate()
+
+
+@pytest.fixture(scope="module")
+def fake_run():
+    """The same run scored with the stand-in embedder (for what support scoring does not touch)."""
+    return evaluate(FakeEmbeddings())
+
+
+@pytest.mark.integration
 def test_case_scores_hand_computed(run):
     stalled = run.cases[0]
     assert stalled.retrieved == ["stalled-mentorship", "cadence"]
@@ -117,8 +134,9 @@ def test_case_scores_hand_computed(run):
     assert stalled.failures == ["groundedness 0.67"]
 
 
-def test_refusals_and_errors(run):
-    recipe, crisis = run.cases[1], run.cases[2]
+@pytest.mark.unit
+def test_refusals_and_errors(fake_run):
+    recipe, crisis = fake_run.cases[1], fake_run.cases[2]
     assert recipe.mode == "refusal" and recipe.retrieval is None and recipe.groundedness is None
     assert recipe.failures == []
     assert crisis.mode == "error" and crisis.error == "RuntimeError: backend down"
@@ -132,6 +150,7 @@ def test_refusals_and_errors(run):
     ]
 
 
+@pytest.mark.integration
 def test_aggregates_hand_computed(run):
     overall = run.overall
     assert overall.n == 3 and overall.failing == 2
@@ -167,6 +186,7 @@ class FakeChatModel:
         return output
 
 
+@pytest.mark.unit
 def test_judge_failures_are_recorded_and_never_nan(fake_backend):
     model = FakeChatModel(
         [
@@ -178,7 +198,7 @@ def test_judge_failures_are_recorded_and_never_nan(fake_backend):
     fake_backend("local", model)
     judge = open_judge(SimpleNamespace(), "local")
     answer = stalled_answer()
-    coach = StubCoach({case.question: answer for case in CASES})
+    coach = StubCoach({case.question: answer for case in CASES}, FakeEmbeddings())
     result = run_eval(coach, CASES, CONFIG, judge=judge)
     assert result.cases[0].judge.faithfulness == 0.8
     assert "faithfulness" in result.cases[1].judge_error
@@ -190,6 +210,7 @@ def test_judge_failures_are_recorded_and_never_nan(fake_backend):
     assert STALLED in str(model.prompts[0])
 
 
+@pytest.mark.unit
 def test_the_composer_cannot_judge():
     with pytest.raises(InputError, match="needs an LLM backend"):
         open_judge(SimpleNamespace(), "composer")

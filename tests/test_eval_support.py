@@ -126,6 +126,7 @@ def scorer():
     return SupportScorer(PackagedEmbeddings().encode)
 
 
+@pytest.mark.integration
 def test_thresholds_classify_every_labelled_example(scorer):
     wrong = []
     for passage, sentence, label in LABELLED:
@@ -135,6 +136,7 @@ def test_thresholds_classify_every_labelled_example(scorer):
     assert not wrong, wrong
 
 
+@pytest.mark.integration
 def test_calibration_has_a_margin(scorer):
     """No unsupported example sits just under a threshold (so the calibration is not fitted)."""
     for passage, sentence, label in LABELLED:
@@ -146,10 +148,12 @@ def test_calibration_has_a_margin(scorer):
 
 
 @pytest.mark.parametrize(("passage", "sentence", "verdict"), KNOWN_LIMITS)
+@pytest.mark.integration
 def test_known_limits(scorer, passage, sentence, verdict):
     assert scorer.support(sentence, passage).supported is verdict
 
 
+@pytest.mark.unit
 def test_split_sentences_handles_bullets_markers_and_list_intros():
     text = (
         "Here is what helps **for you** on goals:\n\n"
@@ -168,12 +172,14 @@ def test_split_sentences_handles_bullets_markers_and_list_intros():
     ]
 
 
+@pytest.mark.unit
 def test_claims_skip_sentences_too_short_to_check():
     assert [c.text for c in claims_of("Good luck! Book the next three dates now.")] == [
         "Book the next three dates now."
     ]
 
 
+@pytest.mark.integration
 def test_grounding_and_citation_precision_hand_computed(scorer):
     text = (
         "Intro line:\n"
@@ -195,6 +201,7 @@ def test_grounding_and_citation_precision_hand_computed(scorer):
     assert grounding.unsupported == ["Ask your mentor to pay for a certification course."]
 
 
+@pytest.mark.integration
 def test_retrieved_but_uncited_passages_count_for_groundedness_only(scorer):
     grounding = check_grounding(scorer, "Give the goal a deadline and a review date.", [SMART], {})
     assert grounding.groundedness == 1.0

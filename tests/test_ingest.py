@@ -42,6 +42,7 @@ def make_pdf(path: Path, text: str | None) -> Path:
     return path
 
 
+@pytest.mark.unit
 def test_markdown_front_matter_and_heading_paths(tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
@@ -54,6 +55,7 @@ def test_markdown_front_matter_and_heading_paths(tmp_path):
     assert chunks[0].heading_path == "Pair programming as mentoring > Driver and navigator"
 
 
+@pytest.mark.unit
 def test_long_section_is_split_and_keeps_its_path(tmp_path):
     path = tmp_path / "long.md"
     paragraphs = [f"Session {n}: keep a written log of the actions agreed. " * 12 for n in range(4)]
@@ -65,6 +67,7 @@ def test_long_section_is_split_and_keeps_its_path(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["md", "txt", "pdf", "html"])
+@pytest.mark.integration
 def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
     sentence = (
         "Our chapter runs quarterly lighthouse retreats where mentors and mentees "
@@ -92,6 +95,7 @@ def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
         assert hits[0].section == "Negotiation drills"
 
 
+@pytest.mark.integration
 def test_reingest_unchanged_embeds_nothing_and_never_duplicates(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
@@ -108,6 +112,7 @@ def test_reingest_unchanged_embeds_nothing_and_never_duplicates(small_coach, tmp
     assert small_coach.index.vectors.count() == count
 
 
+@pytest.mark.integration
 def test_changed_file_replaces_its_chunks_in_both_indexes(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
@@ -126,6 +131,7 @@ def test_changed_file_replaces_its_chunks_in_both_indexes(small_coach, tmp_path)
     assert "retrospective" in hits[0].text
 
 
+@pytest.mark.integration
 def test_remove_by_id_or_path_clears_both_indexes(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
@@ -140,6 +146,7 @@ def test_remove_by_id_or_path_clears_both_indexes(small_coach, tmp_path):
         small_coach.remove("pairing-notes")
 
 
+@pytest.mark.integration
 def test_same_name_in_two_folders_gets_distinct_ids(small_coach, tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
@@ -148,6 +155,7 @@ def test_same_name_in_two_folders_gets_distinct_ids(small_coach, tmp_path):
     assert len(report.added) == 2 and len(set(report.added)) == 2
 
 
+@pytest.mark.integration
 def test_a_folder_is_embedded_in_one_batch_with_progress_per_file(small_coach, tmp_path):
     """Files are embedded together (the model sees full, length-sorted batches); every file is
     reported once, in order, and a repeated sentence is encoded once."""
@@ -169,6 +177,7 @@ def test_a_folder_is_embedded_in_one_batch_with_progress_per_file(small_coach, t
     assert seen[-1] == (3, 3) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+@pytest.mark.integration
 def test_a_bad_front_matter_value_fails_alone_and_an_alias_bomb_is_refused(small_coach, tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -210,6 +219,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 @pytest.mark.parametrize(
     "case", ["missing", "unsupported", "empty", "binary", "malformed", "pdf-no-text"]
 )
+@pytest.mark.integration
 def test_bad_input_is_reported_and_loses_nothing(small_coach, tmp_path, case):
     path, message = _bad_inputs(tmp_path)[case]
     before = {d.doc_id: d.chunk_ids for d in small_coach.documents()}
@@ -221,6 +231,7 @@ def test_bad_input_is_reported_and_loses_nothing(small_coach, tmp_path, case):
     assert small_coach.index.vectors.count() == vectors_before
 
 
+@pytest.mark.integration
 def test_unreadable_file_is_reported(small_coach, tmp_path, monkeypatch):
     # Tests run as root, where chmod 000 does not stop reading: simulate the OS refusing.
     path = tmp_path / "locked.txt"
@@ -234,6 +245,7 @@ def test_unreadable_file_is_reported(small_coach, tmp_path, monkeypatch):
     assert "cannot be read (Permission denied)" in report.failed[0].error
 
 
+@pytest.mark.unit
 def test_oversized_file_is_refused(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("goal " * 300)
@@ -241,6 +253,7 @@ def test_oversized_file_is_refused(tmp_path):
         load_file(path, max_bytes=100)
 
 
+@pytest.mark.integration
 def test_changed_file_that_became_invalid_keeps_its_old_chunks(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)
@@ -253,6 +266,7 @@ def test_changed_file_that_became_invalid_keeps_its_old_chunks(small_coach, tmp_
     assert small_coach.index.vectors.existing_ids(ids) == set(ids)
 
 
+@pytest.mark.integration
 def test_uploads_are_kept_in_home_so_reindex_can_read_them(small_coach, tmp_path):
     upload = tmp_path / "upload" / "club.txt"
     upload.parent.mkdir()
@@ -265,6 +279,7 @@ def test_uploads_are_kept_in_home_so_reindex_can_read_them(small_coach, tmp_path
     assert not again.failed and "club" in {d.doc_id for d in small_coach.documents()}
 
 
+@pytest.mark.integration
 def test_units_are_stored_with_their_chunk_and_read_by_id(small_coach):
     """A chunk's sentence units come back with it in one read by id; a new process reads them
     without encoding anything."""
@@ -282,6 +297,7 @@ def test_units_are_stored_with_their_chunk_and_read_by_id(small_coach):
         assert float(old.vector @ new.vector) > 0.999
 
 
+@pytest.mark.integration
 def test_adding_or_removing_a_document_updates_bm25_without_reading_every_chunk_back(
     small_coach, tmp_path, monkeypatch
 ):
@@ -312,6 +328,7 @@ def test_adding_or_removing_a_document_updates_bm25_without_reading_every_chunk_
     assert all(hit.doc_id != "pairing-notes" for hit in hits)
 
 
+@pytest.mark.integration
 def test_a_data_folder_from_the_previous_release_opens_and_answers(small_coach):
     """The previous release kept sentence units in their own collection and BM25 in bm25s files:
     the old collection is dropped, BM25 is rebuilt once, and chunks without stored units get
@@ -340,6 +357,7 @@ def test_a_data_folder_from_the_previous_release_opens_and_answers(small_coach):
     assert all(UNITS_KEY in meta for _, meta in reopened.index.vectors.records(cited))
 
 
+@pytest.mark.integration
 def test_built_in_knowledge_that_cannot_be_indexed_is_an_error_not_an_empty_index(tmp_path):
     from assistant import Coach
     from assistant.errors import IndexUnavailableError

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, field_validator
 
 from evals.dataset import DATASETS
 
+pytestmark = pytest.mark.unit
+
 REPO = Path(__file__).resolve().parent.parent
 KNOWLEDGE = REPO / "knowledge"
 DOCUMENTS = sorted(p for p in KNOWLEDGE.glob("*.md") if p.name != "README.md")

@@ -25,6 +25,7 @@ def chunk(n: int) -> RetrievedChunk:
     )  # fmt: skip
 
 
+@pytest.mark.unit
 def test_prompt_numbers_passages_and_carries_role_and_history():
     messages = chat_prompt(ANSWER_SYSTEM).format_messages(
         role="mentor",
@@ -39,6 +40,7 @@ def test_prompt_numbers_passages_and_carries_role_and_history():
     assert messages[-1].content == QUESTION
 
 
+@pytest.mark.unit
 def test_citations_to_missing_passages_are_removed_and_renumbered():
     text, citations = validate_citations(
         "Agree goals first [2]. Book dates [7]. Listen well [2][1].", [chunk(1), chunk(2)]
@@ -47,6 +49,7 @@ def test_citations_to_missing_passages_are_removed_and_renumbered():
     assert [(c.n, c.doc_id) for c in citations] == [(1, "doc-2"), (2, "doc-1")]
 
 
+@pytest.mark.integration
 def test_answer_without_valid_citation_is_flagged(coach, fake_backend):
     # A fake chat model stands in for a remote LLM API, which cannot run here.
     fake = FakeListChatModel(responses=["Just be yourself [9]."])
@@ -58,6 +61,7 @@ def test_answer_without_valid_citation_is_flagged(coach, fake_backend):
     assert answer.warnings == ["The answer cites no passage: treat it with care."]
 
 
+@pytest.mark.integration
 def test_unreachable_openai_server_names_the_setting(coach, monkeypatch):
     monkeypatch.setattr(coach.settings, "openai_base_url", f"http://127.0.0.1:{free_port()}/v1")
     with pytest.raises(BackendError, match="COACH_OPENAI_BASE_URL") as error:
@@ -65,12 +69,14 @@ def test_unreachable_openai_server_names_the_setting(coach, monkeypatch):
     assert "--backend composer" in str(error.value)
 
 
+@pytest.mark.integration
 def test_unconfigured_openai_backend_says_what_to_set(coach, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(BackendError, match="set COACH_OPENAI_BASE_URL"):
         coach.ask(QUESTION, backend="openai")
 
 
+@pytest.mark.integration
 def test_unreachable_ollama_names_the_setting(coach, monkeypatch):
     monkeypatch.setattr(coach.settings, "ollama_base_url", f"http://127.0.0.1:{free_port()}")
     with pytest.raises(BackendError, match="COACH_OLLAMA_BASE_URL"):
@@ -84,6 +90,7 @@ needs_local_model = pytest.mark.skipif(
 
 @pytest.mark.slow
 @needs_local_model
+@pytest.mark.integration
 def test_local_backend_answers_for_real(coach):
     pieces = list(coach.stream(QUESTION, role="mentee", backend="local"))
     *tokens, answer = pieces
@@ -112,6 +119,7 @@ def llama_server():
 
 @pytest.mark.slow
 @needs_local_model
+@pytest.mark.integration
 def test_openai_backend_against_a_real_local_server(coach, llama_server, monkeypatch):
     monkeypatch.setattr(coach.settings, "openai_base_url", llama_server)
     monkeypatch.setattr(coach.settings, "openai_model", "smollm2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.generation.composer import documents_by_evidence
 from assistant.ingest import load_file
 from tests.test_ingest import NOTE_MD
@@ -16,6 +18,7 @@ NOTE_WITH_QUESTIONS = NOTE_MD.replace(
 )
 
 
+@pytest.mark.unit
 def test_loader_reads_example_questions(tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_WITH_QUESTIONS)
@@ -27,6 +30,7 @@ def test_loader_reads_example_questions(tmp_path):
     assert load_file(path, max_bytes=10**6).questions == []
 
 
+@pytest.mark.integration
 def test_questions_route_a_conversational_question_to_their_document(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_WITH_QUESTIONS)
@@ -44,6 +48,7 @@ def test_questions_route_a_conversational_question_to_their_document(small_coach
     assert all(c.question_score is None for c in small_coach.search(asked, k=3, mode="dense"))
 
 
+@pytest.mark.integration
 def test_questions_follow_changes_removal_and_reindex(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_WITH_QUESTIONS)
@@ -67,6 +72,7 @@ def test_questions_follow_changes_removal_and_reindex(small_coach, tmp_path):
     assert "pairing-notes" not in questions.document_scores(vector)
 
 
+@pytest.mark.integration
 def test_a_document_without_questions_is_not_left_behind(small_coach, tmp_path):
     path = tmp_path / "pairing.md"
     path.write_text(NOTE_MD)  # the user's own note: no example questions
@@ -76,6 +82,7 @@ def test_a_document_without_questions_is_not_left_behind(small_coach, tmp_path):
     assert hits[0].question_score is None
 
 
+@pytest.mark.integration
 def test_built_in_documents_changed_on_disk_are_indexed_again_at_open(small_coach):
     from assistant import Coach
 
@@ -89,6 +96,7 @@ def test_built_in_documents_changed_on_disk_are_indexed_again_at_open(small_coac
     assert not reopened.index.builtin_changes()
 
 
+@pytest.mark.integration
 def test_a_knowledge_folder_without_example_questions_answers(tmp_path):
     """No document lists questions: hybrid retrieval still answers (nothing to route by)."""
     from assistant import Coach

@@ -21,6 +21,8 @@ import pytest
 from assistant import Coach
 from assistant.errors import StoreDamagedError
 
+pytestmark = pytest.mark.integration
+
 KILLS = int(os.environ.get("COACH_RELIABILITY_KILLS", "3"))
 REPO = Path(__file__).resolve().parent.parent
 

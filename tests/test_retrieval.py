@@ -2,16 +2,62 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from assistant.models import RetrievedChunk
-from assistant.retrieval import RRF_K, RetrievalOptions, cap_per_document, reciprocal_rank_fusion
+from assistant.models import Chunk, RetrievedChunk
+from assistant.retrieval import (
+    RRF_K,
+    HybridRetriever,
+    RetrievalOptions,
+    cap_per_document,
+    reciprocal_rank_fusion,
+)
+from tests.fakes import FakeEmbeddings, MemoryLexical, MemoryVectors
 
 
 def chunk(cid: str, doc: str = "d", **extra) -> RetrievedChunk:
     return RetrievedChunk(id=cid, text=cid, doc_id=doc, title=doc, source=doc, score=0.0, **extra)
 
 
+def passage(doc: str, n: int, text: str) -> Chunk:
+    title = doc.replace("-", " ").capitalize()
+    return Chunk(id=f"{doc}:{n}", doc_id=doc, title=title, section=f"Part {n}", source=f"{doc}.md",
+                 text=text, position=n)  # fmt: skip
+
+
+# A few passages for the retriever over in-memory indexes and the fake embedder: one document
+# has more matching passages than the per-document cap lets through.
+PASSAGES = [
+    *(
+        passage(
+            "stalled-mentorship",
+            n,
+            f"When meetings keep getting cancelled, restart with one "
+            f"short message and a smaller goal ({n}).",
+        )  # fmt: skip
+        for n in range(5)
+    ),
+    passage("meeting-cadence", 0, "How often should we meet? Every two weeks at a fixed time."),
+    passage("meeting-cadence", 1, "Book the next three meetings now, as a recurring invite."),
+    passage("smart-goals", 0, "SMART goals are specific, measurable, achievable and time-bound."),
+    passage("ending-well", 0, "End the mentorship with thanks and a look back at what changed."),
+]
+
+
+@pytest.fixture
+def retriever() -> HybridRetriever:
+    """Hybrid retrieval (dense + BM25, fused) over in-memory indexes: no model, no Chroma."""
+    embeddings = FakeEmbeddings()
+    return HybridRetriever(
+        embeddings,
+        MemoryVectors(PASSAGES, embeddings),  # type: ignore[arg-type]
+        MemoryLexical(PASSAGES),  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.unit
 def test_rrf_adds_weighted_reciprocal_ranks_and_keeps_component_scores():
     dense = [chunk("a", dense_score=0.9), chunk("b", dense_score=0.8)]
     lexical = [chunk("b", lexical_score=7.0), chunk("c", lexical_score=3.0)]
@@ -25,26 +71,33 @@ def test_rrf_adds_weighted_reciprocal_ranks_and_keeps_component_scores():
     assert (b.dense_score, b.lexical_score) == (0.8, 7.0)
 
 
+@pytest.mark.unit
 def test_cap_per_document_keeps_order():
     ranked = [chunk("1", "x"), chunk("2", "x"), chunk("3", "x"), chunk("4", "y")]
     assert [c.id for c in cap_per_document(ranked, 2)] == ["1", "2", "4"]
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+@pytest.mark.integration
 def test_each_mode_finds_the_obvious_document(coach, mode):
     hits = coach.search("SMART goals specific measurable achievable time-bound", k=3, mode=mode)
     assert hits[0].doc_id == "smart-goals"
     assert len(hits) == 3 and hits[0].score >= hits[-1].score
 
 
-def test_no_document_crowds_out_the_rest(coach):
-    hits = coach.search("stalled mentorship cancelled meetings ghosting restart", k=8)
-    counts = {}
-    for hit in hits:
-        counts[hit.doc_id] = counts.get(hit.doc_id, 0) + 1
-    assert max(counts.values()) <= RetrievalOptions().max_per_doc
+@pytest.mark.unit
+def test_no_document_crowds_out_the_rest(retriever):
+    query = "stalled mentorship cancelled meetings ghosting restart"
+    cap = RetrievalOptions().max_per_doc
+    uncapped = retriever.vectors.search(retriever.embeddings.embed_query(query), 8)
+    # Without the cap, one document would take most of the places.
+    assert Counter(c.doc_id for c in uncapped)["stalled-mentorship"] > cap
+    hits = retriever.retrieve(query, RetrievalOptions(k=8)).chunks
+    counts = Counter(hit.doc_id for hit in hits)
+    assert max(counts.values()) <= cap
 
 
+@pytest.mark.integration
 def test_role_boost_prefers_the_askers_audience(coach):
     question = "how to give and receive feedback"
     as_mentor = coach.search(question, k=5, role="mentor")
@@ -53,22 +106,20 @@ def test_role_boost_prefers_the_askers_audience(coach):
     assert "mentee" in as_mentee[0].audience
 
 
-def test_rerank_hook_reorders_candidates(coach):
+@pytest.mark.unit
+def test_rerank_hook_reorders_candidates(retriever):
     class Reverse:
         def rerank(self, query, chunks):
             return list(reversed(chunks))
 
     options = RetrievalOptions(k=3)
-    normal = coach.retriever.retrieve("how often should we meet", options).chunks
-    original = coach.retriever.reranker
-    coach.retriever.reranker = Reverse()
-    try:
-        reranked = coach.retriever.retrieve("how often should we meet", options).chunks
-    finally:
-        coach.retriever.reranker = original
+    normal = retriever.retrieve("how often should we meet", options).chunks
+    retriever.reranker = Reverse()
+    reranked = retriever.retrieve("how often should we meet", options).chunks
     assert reranked[0].id != normal[0].id
 
 
+@pytest.mark.unit
 def test_documents_are_ranked_by_summed_evidence():
     from assistant.generation.composer import documents_by_evidence
 

@@ -13,6 +13,8 @@ import pytest
 from assistant.safety import SafetyRouter
 from evals.dataset import load_dataset
 
+pytestmark = pytest.mark.integration
+
 
 def mode(router: SafetyRouter, question: str) -> str:
     route = router.route(question)

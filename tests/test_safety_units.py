@@ -21,6 +21,8 @@ from assistant.safety.rules import RuleFile, Rules, shipped_rules
 from assistant.safety.second_opinion import LLMSecondOpinion
 from evals.dataset import DATASETS
 
+pytestmark = pytest.mark.unit
+
 MIXED = (
     "trying to set my goals for next quarter but honestly i can't picture myself still being "
     "around by then. lately i keep thinking everyone would be better off if i just disappeared. "
@@ -85,8 +87,14 @@ def test_a_rules_file_with_a_broken_regex_or_in_scope_rules_is_rejected():
 # ---------------------------------------------------------------- corpus and model
 
 
-def test_the_corpus_is_large_varied_and_labelled_in_every_category():
-    examples = load_corpus()
+@pytest.fixture(scope="module")
+def corpus():
+    """The shipped corpus, parsed once for the tests that read it (a few seconds of YAML)."""
+    return load_corpus()
+
+
+def test_the_corpus_is_large_varied_and_labelled_in_every_category(corpus):
+    examples = corpus
     assert len(examples) >= 1500
     counts = {c: sum(e.label == c for e in examples) for c in MODEL.categories}
     assert min(counts.values()) >= 300, counts
@@ -94,13 +102,13 @@ def test_the_corpus_is_large_varied_and_labelled_in_every_category():
     assert {"mentee", "mentor", "program-lead"} <= voices
 
 
-def test_the_corpus_holds_no_evaluation_question():
+def test_the_corpus_holds_no_evaluation_question(corpus):
     """Written for training only: no eval-set question is in it, whole or as a sentence."""
-    corpus = {" ".join(e.text.lower().split()) for e in load_corpus()}
+    texts = {" ".join(e.text.lower().split()) for e in corpus}
     for path in DATASETS.glob("*.yaml"):
         for case in yaml.safe_load(path.read_text()):
             question = " ".join(case["question"].lower().split())
-            assert question not in corpus, (path.name, case["id"])
+            assert question not in texts, (path.name, case["id"])
 
 
 def test_a_text_labelled_twice_differently_is_an_error(tmp_path):
@@ -116,10 +124,10 @@ def test_a_text_labelled_twice_differently_is_an_error(tmp_path):
 MODEL = ClassifierModel.load(MODEL_FILE)
 
 
-def test_the_shipped_model_was_trained_on_the_corpus_as_it_is():
+def test_the_shipped_model_was_trained_on_the_corpus_as_it_is(corpus):
     """Edit the corpus without `python -m assistant.safety.training` and this fails."""
     assert MODEL.corpus_sha256 == corpus_digest()
-    assert MODEL.examples == len(load_corpus())
+    assert MODEL.examples == len(corpus)
     assert all(0 < MODEL.thresholds[c] < 1 for c in MODEL.thresholds)
     assert all(MODEL.caution[c] <= MODEL.thresholds[c] for c in MODEL.caution)
 

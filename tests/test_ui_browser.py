@@ -39,6 +39,7 @@ PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</scrip
 ANSWER_WAIT_MS = 60_000
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.timeout(300),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),

@@ -26,6 +26,7 @@ def launched(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     return calls
 
 
+@pytest.mark.integration
 def test_ui_serves_on_localhost_by_default_and_takes_host_port_home(
     launched, built_home: Path
 ) -> None:
@@ -43,6 +44,7 @@ def test_ui_serves_on_localhost_by_default_and_takes_host_port_home(
     ]
 
 
+@pytest.mark.unit
 def test_ui_rejects_a_bad_port() -> None:
     result = CliRunner().invoke(app, ["ui", "--port", "70000"])
     assert result.exit_code == 2

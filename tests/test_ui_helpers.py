@@ -22,12 +22,14 @@ def _citation(n: int = 1, snippet: str = "Ask what changed.") -> Citation:
     )
 
 
+@pytest.mark.unit
 def test_esc_turns_html_into_text_but_keeps_markdown() -> None:
     assert esc(f"**bold** & {PAYLOAD}") == (
         '**bold** &amp; &lt;img src=x onerror="window.__pwned=1">&lt;script>x()&lt;/script>'
     )
 
 
+@pytest.mark.unit
 def test_esc_turns_images_into_links_so_nothing_is_fetched() -> None:
     text = esc("See ![chart](http://tracker.example/p.png), ![x][ref] and [a link](http://a.b)")
     assert "![" not in text
@@ -35,6 +37,7 @@ def test_esc_turns_images_into_links_so_nothing_is_fetched() -> None:
     assert esc("Well done! [1]") == "Well done! [1]"
 
 
+@pytest.mark.unit
 def test_citations_are_numbered_with_an_expandable_snippet_panel() -> None:
     text = citations_markdown([_citation(1), _citation(2, f"Snippet {PAYLOAD}")])
     assert "1. Stalled &lt;b> > Restart" in text
@@ -44,6 +47,7 @@ def test_citations_are_numbered_with_an_expandable_snippet_panel() -> None:
     assert citations_markdown([]) == ""
 
 
+@pytest.mark.unit
 def test_answers_and_turns_render_escaped_with_warnings_and_sources() -> None:
     answer = Answer(
         question=PAYLOAD,
@@ -70,6 +74,7 @@ def test_answers_and_turns_render_escaped_with_warnings_and_sources() -> None:
     assert messages[1]["content"] == rendered
 
 
+@pytest.mark.unit
 def test_readable_errors_warn_and_change_nothing() -> None:
     @readable_errors
     def fails() -> str:
@@ -79,6 +84,7 @@ def test_readable_errors_warn_and_change_nothing() -> None:
         assert fails() == gr.skip()
 
 
+@pytest.mark.unit
 def test_readable_errors_in_generators_keep_what_was_yielded() -> None:
     @readable_errors
     def streams():
@@ -89,6 +95,7 @@ def test_readable_errors_in_generators_keep_what_was_yielded() -> None:
         assert list(streams()) == ["first", gr.skip()]
 
 
+@pytest.mark.unit
 def test_downloads_get_safe_file_names_in_a_private_folder() -> None:
     downloads = Downloads()
     path = Path(downloads.write("../../etc/con versation?.md", "# hi\n"))
@@ -99,6 +106,7 @@ def test_downloads_get_safe_file_names_in_a_private_folder() -> None:
     assert not path.exists(), "the folder goes when the app that wrote it does"
 
 
+@pytest.mark.unit
 def test_drafts_show_footnotes_as_numbered_sources_and_html_as_text() -> None:
     markdown = (
         "# Agenda for <b>Sam</b>\n\n> Quoted line [^1]\n\n- Ask first. [^2]\n\n"
@@ -111,11 +119,13 @@ def test_drafts_show_footnotes_as_numbered_sources_and_html_as_text() -> None:
     assert "Source snippets (2)" in shown
 
 
+@pytest.mark.unit
 def test_lines_keeps_one_item_per_non_empty_line() -> None:
     assert lines("  first \n\n second\n") == ["first", "second"]
     assert lines(None) == []
 
 
+@pytest.mark.integration
 def test_a_busy_port_is_a_readable_error(tmp_path: Path) -> None:
     from types import SimpleNamespace
 

@@ -12,6 +12,8 @@ from assistant.errors import InputError
 from assistant.models import Answer, Citation
 from assistant.ratings import CSV_COLUMNS, MAX_COMMENT_CHARS, RatingStore
 
+pytestmark = pytest.mark.unit
+
 
 def _answer(question: str = "How do I pick a mentor?") -> Answer:
     return Answer(
