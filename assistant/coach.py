@@ -12,17 +12,8 @@ from typing import Any
 
 from assistant.answering.answerer import Answerer, check_role
 from assistant.config import RetrievalMode, Settings, enforce_offline
+from assistant.drafting import models as drafts
 from assistant.drafting.drafter import Drafter
-from assistant.drafting.models import (
-    Agenda,
-    AgendaRequest,
-    AgreementDraft,
-    AgreementRequest,
-    FeedbackDraft,
-    FeedbackRequest,
-    MessageDraft,
-    MessageRequest,
-)
 from assistant.errors import IndexUnavailableError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.folder import WaitCallback
@@ -297,23 +288,27 @@ class Coach:
         """Every rating as CSV, oldest first, for trainers."""
         return self.ratings.to_csv()
 
-    def agenda(self, request: AgendaRequest, backend: str | None = None) -> Agenda:
+    def agenda(self, request: drafts.AgendaRequest, backend: str | None = None) -> drafts.Agenda:
         """A timed session agenda; every item cites the best practice it came from."""
         return self.drafter.agenda(request, backend)
 
-    def feedback(self, request: FeedbackRequest, backend: str | None = None) -> FeedbackDraft:
+    def feedback(
+        self, request: drafts.FeedbackRequest, backend: str | None = None
+    ) -> drafts.FeedbackDraft:
         """Feedback in situation-behaviour-impact form, with a tone check and citations."""
         return self.drafter.feedback(request, backend)
 
     def message(
-        self, request: MessageRequest | str, backend: str | None = None, **details: Any
-    ) -> MessageDraft:
+        self, request: drafts.MessageRequest | str, backend: str | None = None, **details: Any
+    ) -> drafts.MessageDraft:
         """A short, warm message (re-engage, thank you, ask a mentor, reschedule), cited.
 
         Pass a MessageRequest, or its kind and fields: ``coach.message("reengage", to="mentee")``.
         """
         return self.drafter.message(request, backend, **details)
 
-    def agreement(self, request: AgreementRequest, backend: str | None = None) -> AgreementDraft:
+    def agreement(
+        self, request: drafts.AgreementRequest, backend: str | None = None
+    ) -> drafts.AgreementDraft:
         """A mentoring agreement draft; each section cites the practice behind it."""
         return self.drafter.agreement(request, backend)

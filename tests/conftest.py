@@ -128,6 +128,14 @@ def coach(built_home):
 
 
 @pytest.fixture
+def home_copy(built_home, tmp_path) -> Path:
+    """A private copy of the full index's data folder, free to modify."""
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    return home
+
+
+@pytest.fixture
 def coach_copy(built_home, tmp_path):
     """A Coach over a private copy of the full index, free to modify."""
     from assistant import Coach

@@ -35,11 +35,8 @@ def test_help_lists_commands_without_loading_the_model():
 
 
 @pytest.mark.integration
-def test_ingest_then_search_then_reingest(built_home, tmp_path):
-    import shutil
-
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home)
+def test_ingest_then_search_then_reingest(home_copy, tmp_path):
+    home = home_copy
     note = tmp_path / "rota.txt"
     note.write_text("Our mentoring rota pairs volunteers from the kayak club every Tuesday.")
     first = invoke("ingest", str(note), "--home", str(home), "--json")
@@ -194,11 +191,8 @@ def test_markup_characters_in_a_title_print_as_typed(small_coach, tmp_path):
 
 
 @pytest.mark.integration
-def test_verbose_flags_log_ingest_decisions_and_retrieval_scores(built_home, tmp_path):
-    import shutil
-
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home)
+def test_verbose_flags_log_ingest_decisions_and_retrieval_scores(home_copy, tmp_path):
+    home = home_copy
     notes = tmp_path / "notes.md"
     notes.write_text("# Notes\n\n## Rhythm\n\nOur Zanzibar pairs meet every two weeks, by video.\n")
     result = invoke("-vv", "ingest", str(notes), "--home", str(home))
