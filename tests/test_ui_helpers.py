@@ -140,3 +140,15 @@ def test_a_busy_port_is_a_readable_error(tmp_path: Path) -> None:
         coach = SimpleNamespace(settings=Settings(home=tmp_path))
         with pytest.raises(CoachError, match=f"Cannot start the app on 127.0.0.1:{port}"):
             launch(coach, port=port, block=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.unit
+def test_ui_choices_are_the_literal_types_values():
+    from typing import Literal
+
+    from ui.common import choices
+
+    Kind = Literal["a-b", "c"]
+    assert choices(Kind, {"c": "See"}) == [("A b", "a-b"), ("See", "c")]
+    with pytest.raises(ValueError, match="does not have"):
+        choices(Kind, {"gone": "Gone"})

@@ -6,27 +6,25 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.drafting.models import AgendaRequest
+from assistant.drafting.models import AgendaRequest, MentoringStyle, SessionType
 from assistant.drafting.render import to_markdown
 from assistant.drafting.requests import build_request
-from ui.common import Downloads, draft_markdown, lines, readable_errors
+from ui.common import Downloads, choices, draft_markdown, lines, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-SESSIONS = [
-    ("First session", "first"),
-    ("Regular session", "regular"),
-    ("Restarting a stalled mentorship", "stalled-reset"),
-    ("Mid-point review", "midpoint-review"),
-    ("Closing session", "closing"),
-]
-STYLES = [
-    ("No preference", ""),
-    ("Directive", "directive"),
-    ("Supportive", "supportive"),
-    ("Challenging", "challenging"),
-]
+SESSIONS = choices(
+    SessionType,
+    {
+        "first": "First session",
+        "regular": "Regular session",
+        "stalled-reset": "Restarting a stalled mentorship",
+        "midpoint-review": "Mid-point review",
+        "closing": "Closing session",
+    },
+)
+STYLES = [("No preference", ""), *choices(MentoringStyle)]
 
 
 def build(coach: Coach, downloads: Downloads) -> None:

@@ -22,7 +22,18 @@ from assistant.models import Citation, Role
 
 log = logging.getLogger(__name__)
 
-ROLES = [(role.replace("-", " ").capitalize(), role) for role in get_args(Role)]
+
+def choices(values: Any, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(label, value) pairs for every value of a ``Literal`` type, in its order: the type is the
+    only list of values; ``labels`` only words some of them better than the value itself."""
+    named = labels or {}
+    known = get_args(values)
+    if stale := set(named) - set(known):
+        raise ValueError(f"labels for values the type does not have: {sorted(stale)}")
+    return [(named.get(v, v.replace("-", " ").capitalize()), v) for v in known]
+
+
+ROLES = choices(Role)
 BACKENDS = list(get_args(Backend))
 RETRIEVAL_MODES = list(get_args(RetrievalMode))
 

@@ -8,24 +8,31 @@ import gradio as gr
 
 from assistant.drafting.models import (
     AgreementRequest,
+    FeedbackDirection,
     FeedbackDraft,
+    FeedbackKind,
     FeedbackRequest,
+    MessageKind,
     MessageRequest,
+    Party,
 )
 from assistant.drafting.render import to_markdown
 from assistant.drafting.requests import build_request
-from ui.common import Downloads, draft_markdown, esc, lines, readable_errors
+from ui.common import Downloads, choices, draft_markdown, esc, lines, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-MESSAGE_KINDS = [
-    ("Re-engage a stalled mentorship", "reengage"),
-    ("Say thank you", "thank-you"),
-    ("Ask someone to mentor you", "ask-mentor"),
-    ("Reschedule a meeting", "reschedule"),
-]
-PARTIES = [("My mentor", "mentor"), ("My mentee", "mentee")]
+MESSAGE_KINDS = choices(
+    MessageKind,
+    {
+        "reengage": "Re-engage a stalled mentorship",
+        "thank-you": "Say thank you",
+        "ask-mentor": "Ask someone to mentor you",
+        "reschedule": "Reschedule a meeting",
+    },
+)
+PARTIES = choices(Party, {"mentor": "My mentor", "mentee": "My mentee"})
 FEEDBACK_NOTE = (
     "Describe one moment as situation, behaviour and impact. The draft follows feedback best "
     "practice, cites it, and checks the wording's tone."
@@ -66,15 +73,12 @@ def build(coach: Coach, downloads: Downloads) -> None:
                     placeholder="the client relaxed and agreed the plan",
                 )
                 kind = gr.Radio(
-                    [("Reinforcing", "reinforcing"), ("Redirecting", "redirecting")],
+                    choices(FeedbackKind),
                     value="reinforcing",
                     label="Kind of feedback",
                 )
                 direction = gr.Radio(
-                    [
-                        ("Mentor to mentee", "mentor-to-mentee"),
-                        ("Mentee to mentor", "mentee-to-mentor"),
-                    ],
+                    choices(FeedbackDirection),
                     value="mentor-to-mentee",
                     label="Direction",
                 )
