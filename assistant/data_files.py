@@ -8,8 +8,9 @@ the problem (``DataFileError``), never deep inside a draft.
 from __future__ import annotations
 
 import string
+from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -82,6 +83,13 @@ def load_data_file(path: Path, model: type[Model]) -> Model:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise DataFileError(f"{name}: {_validation_problems(exc)}.", hint) from None
+
+
+def require_keys(name: str, given: Collection[Any], needed: tuple[str, ...]) -> None:
+    """ValueError naming each of ``needed`` (a Literal type's values) that ``given`` lacks."""
+    absent = [key for key in needed if key not in given]
+    if absent:
+        raise ValueError(f"{name} has nothing for {', '.join(absent)}")
 
 
 def placeholders(text: str) -> set[str]:

@@ -84,6 +84,15 @@ def test_a_rules_file_with_a_broken_regex_or_in_scope_rules_is_rejected():
     assert Rules({"crisis": ["foo"]}).match("a FOO here").words == "FOO"
 
 
+def test_a_broken_rules_file_is_an_error_naming_the_file(tmp_path):
+    from assistant.errors import DataFileError
+
+    broken = tmp_path / "rules.yaml"
+    broken.write_text("crisis:\n  - (unclosed\n")
+    with pytest.raises(DataFileError, match=r"rules\.yaml: crisis: .*not a regex"):
+        Rules.from_file(broken)
+
+
 # ---------------------------------------------------------------- corpus and model
 
 

@@ -13,17 +13,17 @@ from typing import Any, get_args
 
 from pydantic import model_validator
 
-from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
+from assistant.data_files import (
+    DataModel,
+    Text,
+    check_placeholders,
+    load_data_file,
+    require_keys,
+)
 from assistant.models import ESCALATING, Category, Role
 from assistant.resources import builtin_knowledge, package_folder
 
 REPLIES_FILE = package_folder("assistant.answering", "data") / "replies.yaml"
-
-
-def _missing(name: str, given: Collection[Any], needed: tuple[str, ...]) -> None:
-    absent = [key for key in needed if key not in given]
-    if absent:
-        raise ValueError(f"{name} has nothing for {', '.join(absent)}")
 
 
 class Replies(DataModel):
@@ -42,8 +42,8 @@ class Replies(DataModel):
     @model_validator(mode="after")
     def _valid(self) -> Replies:
         roles = get_args(Role)
-        _missing("example_questions", self.example_questions, roles)
-        _missing("ordinary_later", self.ordinary_later, roles)
+        require_keys("example_questions", self.example_questions, roles)
+        require_keys("ordinary_later", self.ordinary_later, roles)
         for role, questions in self.example_questions.items():
             if not questions:
                 raise ValueError(f"example_questions: {role} has no questions")
@@ -52,12 +52,12 @@ class Replies(DataModel):
             ("escalation_docs", self.escalation_docs),
         ]
         for name, by_category in by_categories:
-            _missing(name, by_category, ESCALATING)
+            require_keys(name, by_category, ESCALATING)
             extra = [category for category in by_category if category not in ESCALATING]
             if extra:
                 raise ValueError(f"{name}: {', '.join(extra)} never escalates")
         for category, openers in self.escalation_openers.items():
-            _missing(f"escalation_openers.{category}", openers, roles)
+            require_keys(f"escalation_openers.{category}", openers, roles)
             for role, text in openers.items():
                 where = f"escalation_openers.{category}.{role}"
                 check_placeholders(text, {"emergency"}, "{emergency}", where)

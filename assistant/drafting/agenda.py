@@ -3,14 +3,13 @@ filled with cited practice."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import PositiveInt, model_validator
 
-from assistant.data_files import DataModel, Text, load_data_file
+from assistant.data_files import DataModel, Text, load_data_file, require_keys
 from assistant.drafting.grounding import Grounder
 from assistant.drafting.models import (
     Agenda,
@@ -72,14 +71,8 @@ class AgendaFile(DataModel):
 
     @model_validator(mode="after")
     def _complete(self) -> AgendaFile:
-        checks: list[tuple[str, Collection[Any], tuple[str, ...]]] = [
-            ("bring", self.bring, get_args(Party)),
-            ("sessions", self.sessions, get_args(SessionType)),
-        ]
-        for name, given, needed in checks:
-            missing = [key for key in needed if key not in given]
-            if missing:
-                raise ValueError(f"{name} has nothing for {', '.join(missing)}")
+        require_keys("bring", self.bring, get_args(Party))
+        require_keys("sessions", self.sessions, get_args(SessionType))
         return self
 
 

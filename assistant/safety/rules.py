@@ -6,9 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, RootModel, field_validator
 
+from assistant.data_files import load_data_file
 from assistant.models import Category
 from assistant.resources import package_folder
 
@@ -49,7 +49,7 @@ class Rules:
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE) -> Rules:
-        return cls(RuleFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).root)
+        return cls(load_data_file(path, RuleFile).root)
 
     def match(self, text: str) -> RuleMatch | None:
         """The first category whose words appear in ``text``, with the words found."""
