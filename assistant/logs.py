@@ -31,11 +31,11 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def level_from(verbosity: int, env: str | None = None) -> int:
+def level_from(verbosity: int) -> int:
     """``-v`` counts win over ``COACH_LOG_LEVEL``; neither means WARNING."""
     if verbosity:
         return LEVELS[min(verbosity, 2)]
-    name = (env if env is not None else os.environ.get("COACH_LOG_LEVEL", "WARNING")).upper()
+    name = os.environ.get("COACH_LOG_LEVEL", "WARNING").upper()
     level = logging.getLevelName(name)  # the number for a known name
     if not isinstance(level, int):
         raise LogLevelError(
