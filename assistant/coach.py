@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.answering.answerer import Answerer, check_role
+from assistant.accounts import Accounts
+from assistant.answering.answerer import Answerer
 from assistant.config import RetrievalMode, Settings, enforce_offline
+from assistant.database import Database, open_database
 from assistant.drafting import models as drafts
 from assistant.drafting.drafter import Drafter
 from assistant.errors import IndexUnavailableError
@@ -28,6 +31,7 @@ from assistant.models import (
     Role,
     SessionInfo,
     Turn,
+    check_role,
 )
 from assistant.ratings import Rating, RatingStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
@@ -58,6 +62,7 @@ class Coach:
         self.live = LiveIndex(settings, self.embeddings, on_wait)
         self._reranker = reranker
         self._retriever: tuple[KnowledgeIndex, HybridRetriever] | None = None
+        self._opening = threading.Lock()
         self.router = SafetyRouter(
             self.embeddings.encode,
             SafetyClassifier(current_model(settings.cache_dir, self.embeddings.encode)),
@@ -134,13 +139,26 @@ class Coach:
         self._retriever = (self.index, retriever)
 
     @cached_property
+    def database(self) -> Database:
+        """Accounts, conversations and ratings (opened on first use, so a damaged or unreachable
+        database stops only what needs it); an earlier release's files are imported first."""
+        with self._opening:  # one Database per Coach, even when threads ask at once
+            if "database" in self.__dict__:
+                return self.__dict__["database"]
+            return open_database(self.settings.home, self.settings.database_url)
+
+    @cached_property
     def sessions(self) -> SessionStore:
-        """Conversations (opened on first use: a damaged file stops only what needs it)."""
-        return SessionStore(self.settings.home / "sessions.sqlite3")
+        return SessionStore(self.database)
 
     @cached_property
     def ratings(self) -> RatingStore:
-        return RatingStore(self.settings.home / "ratings.sqlite3")
+        return RatingStore(self.database)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """The users of a deployed program ('coach users', 'coach serve')."""
+        return Accounts(self.database)
 
     @property
     def answerer(self) -> Answerer:
@@ -230,9 +248,11 @@ class Coach:
         session_id: str | None = None,
         backend: str | None = None,
         retrieval: RetrievalMode | None = None,
+        user: str | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield the answer's text in pieces, then the final Answer; saves it to the session."""
-        history = self.sessions.turns(session_id) if session_id else []
+        """Yield the answer's text in pieces, then the final Answer; saves it to the session
+        (which must be ``user``'s: None is this machine's one person)."""
+        history = self.sessions.turns(session_id, user) if session_id else []
         answer: Answer | None = None
         for item in self.answerer.stream(
             question,
@@ -247,7 +267,7 @@ class Coach:
                 yield item
         assert answer is not None
         if session_id:
-            self.sessions.append(session_id, answer.question, answer)
+            self.sessions.append(session_id, answer.question, answer, user)
         yield answer
 
     def ask(
@@ -257,36 +277,44 @@ class Coach:
         session_id: str | None = None,
         backend: str | None = None,
         retrieval: RetrievalMode | None = None,
+        user: str | None = None,
     ) -> Answer:
         """Answer a question, grounded in the knowledge base, with numbered citations."""
-        *_, answer = self.stream(question, role, session_id, backend, retrieval)
+        *_, answer = self.stream(question, role, session_id, backend, retrieval, user)
         assert isinstance(answer, Answer)  # stream() always ends with the Answer
         return answer
 
-    def new_session(self, role: Role = "mentee") -> str:
-        """Start a conversation; pass its id to ask()/stream() for follow-ups."""
-        return self.sessions.create(check_role(role))
+    def new_session(self, role: Role = "mentee", user: str | None = None) -> str:
+        """Start a conversation of ``user`` (None: this machine's one person); pass its id to
+        ask()/stream() for follow-ups."""
+        return self.sessions.create(check_role(role), owner=user)
 
-    def list_sessions(self) -> list[SessionInfo]:
-        return self.sessions.list()
+    def list_sessions(self, user: str | None = None) -> list[SessionInfo]:
+        return self.sessions.list(user)
 
-    def session_turns(self, session_id: str) -> list[Turn]:
-        return self.sessions.turns(session_id)
+    def session_info(self, session_id: str, user: str | None = None) -> SessionInfo:
+        return self.sessions.info(session_id, user)
 
-    def export_session(self, session_id: str) -> str:
+    def session_turns(self, session_id: str, user: str | None = None) -> list[Turn]:
+        return self.sessions.turns(session_id, user)
+
+    def export_session(self, session_id: str, user: str | None = None) -> str:
         """A conversation as Markdown with its sources."""
-        return self.sessions.export_markdown(session_id)
+        return self.sessions.export_markdown(session_id, user)
 
-    def delete_session(self, session_id: str) -> None:
-        self.sessions.delete(session_id)
+    def delete_session(self, session_id: str, user: str | None = None) -> None:
+        self.sessions.delete(session_id, user)
 
-    def rate(self, answer: Answer, rating: str, comment: str = "") -> Rating:
+    def rate(
+        self, answer: Answer, rating: str, comment: str = "", user: str | None = None
+    ) -> Rating:
         """Record a thumbs up ("up") or down ("down") for an answer, with an optional comment."""
-        return self.ratings.add(answer, rating, comment)
+        return self.ratings.add(answer, rating, comment, user)
 
-    def ratings_csv(self) -> str:
-        """Every rating as CSV, oldest first, for trainers."""
-        return self.ratings.to_csv()
+    def ratings_csv(self, names: bool = False) -> str:
+        """Every rating as CSV, oldest first, for trainers; anonymous unless ``names`` (then
+        only the users who agreed are named)."""
+        return self.ratings.to_csv(names)
 
     def agenda(self, request: drafts.AgendaRequest, backend: str | None = None) -> drafts.Agenda:
         """A timed session agenda; every item cites the best practice it came from."""

@@ -47,6 +47,9 @@ class Settings(BackendSettings):
     chroma_path: Path | None = None
     chroma_url: str | None = None
     collection: str = "mentor_coach"
+    # Accounts, conversations and ratings: a SQLite file in ``home`` unless this names a
+    # PostgreSQL database (postgresql+psycopg://user:password@host:5432/coach) shared by servers.
+    database_url: str | None = None
     # Derived files that can be rebuilt (the ONNX export, a re-trained safety classifier).
     cache_dir: Path = Field(default_factory=default_cache_dir)
     # How texts are embedded: ONNX Runtime (default, light and fast) or the sentence-transformers

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from assistant.errors import InputError
+
 Role = Literal["mentee", "mentor", "program-lead"]
+ROLES: tuple[Role, ...] = get_args(Role)
 AnswerMode = Literal["answer", "no_context", "refusal", "escalation"]
 # How safety screening classifies a message: the first three escalate to real help, out_of_scope
 # is refused, in_scope is coached.
 Category = Literal["conduct", "crisis", "legal_medical", "out_of_scope", "in_scope"]
 ESCALATING: tuple[Category, ...] = ("conduct", "crisis", "legal_medical")
 PartKind = Literal["whole", "sentence", "clause", "pair"]
+
+
+def check_role(role: str) -> Role:
+    """The role named, or an InputError listing the roles."""
+    for known in ROLES:
+        if role == known:
+            return known
+    raise InputError(f"Unknown role '{role}'.", f"Use one of: {', '.join(ROLES)}.")
 
 
 def heading_path(title: str, section: str = "") -> str:

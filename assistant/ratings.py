@@ -1,6 +1,7 @@
-"""Thumbs up/down ratings of answers, with an optional comment, in SQLite under COACH_HOME.
+"""Thumbs up/down ratings of answers, with an optional comment, in the shared database.
 
-Trainers export them as CSV to see which answers people found helpful and why.
+Trainers export them as CSV to see which answers people found helpful and why. An export is
+anonymous: a rater's name appears only when the lead asks for names and that user agreed.
 """
 
 from __future__ import annotations
@@ -8,27 +9,22 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from contextlib import closing
 from datetime import datetime, timezone
 from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
+from sqlalchemy import select
+
+from assistant.database import Database
+from assistant.database.tables import RatingRow, UserRow
 from assistant.errors import InputError
 from assistant.models import Answer
-from assistant.sqlite_store import SQLiteStore
 
 Thumb = Literal["up", "down"]
 THUMBS: tuple[Thumb, ...] = get_args(Thumb)
 MAX_COMMENT_CHARS = 2000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS ratings (
-    id TEXT PRIMARY KEY, created_at TEXT NOT NULL, rating TEXT NOT NULL, comment TEXT NOT NULL,
-    role TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, mode TEXT NOT NULL,
-    backend TEXT NOT NULL, session_id TEXT, sources TEXT NOT NULL
-);
-"""
 CSV_COLUMNS = (
     "id",
     "created_at",
@@ -41,6 +37,7 @@ CSV_COLUMNS = (
     "backend",
     "session_id",
     "sources",
+    "user",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -60,18 +57,21 @@ class Rating(BaseModel):
     backend: str
     session_id: str | None = None
     sources: list[str] = Field(default_factory=list)
+    # The rater's name, filled only in an export that asked for names, for users who agreed.
+    user: str = ""
 
 
 def _spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
-class RatingStore(SQLiteStore):
-    """Appends ratings to a SQLite file and reads them back (oldest first)."""
+class RatingStore:
+    """Appends ratings to the database and reads them back (oldest first)."""
 
-    schema = _SCHEMA
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
-    def add(self, answer: Answer, rating: str, comment: str = "") -> Rating:
+    def add(self, answer: Answer, rating: str, comment: str = "", owner: str | None = None) -> Rating:
         """Store a thumbs up/down (``"up"`` or ``"down"``) for an answer."""
         thumb = next((known for known in THUMBS if known == rating), None)
         if thumb is None:
@@ -95,31 +95,48 @@ class RatingStore(SQLiteStore):
             session_id=answer.session_id,
             sources=[c.doc_id for c in answer.citations],
         )
-        row = stored.model_dump(mode="json")
-        row["sources"] = ";".join(stored.sources)
-        with closing(self.connect()) as conn, conn:
-            conn.execute(
-                f"INSERT INTO ratings ({', '.join(CSV_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(CSV_COLUMNS))})",
-                [row[column] for column in CSV_COLUMNS],
+        with self.database.session() as session:
+            session.add(
+                RatingRow(
+                    **stored.model_dump(exclude={"sources", "user"}),
+                    sources=";".join(stored.sources),
+                    owner=owner,
+                )
             )
         return stored
 
-    def all(self) -> list[Rating]:
-        """Every rating, oldest first."""
-        with closing(self.connect()) as conn:
-            rows = conn.execute("SELECT * FROM ratings ORDER BY created_at, id").fetchall()
+    def all(self, names: bool = False) -> list[Rating]:
+        """Every rating, oldest first; with ``names``, the names of raters who agreed."""
+        with self.database.session() as session:
+            rows = session.execute(
+                select(RatingRow, UserRow.named_exports)
+                .outerjoin(UserRow, UserRow.name == RatingRow.owner)
+                .order_by(RatingRow.created_at, RatingRow.id)
+            ).all()
         return [
-            Rating(**{**dict(row), "sources": [s for s in row["sources"].split(";") if s]})
-            for row in rows
+            Rating(
+                id=row.id,
+                created_at=row.created_at,
+                rating="up" if row.rating == "up" else "down",
+                comment=row.comment,
+                role=row.role,
+                question=row.question,
+                answer=row.answer,
+                mode=row.mode,
+                backend=row.backend,
+                session_id=row.session_id,
+                sources=[s for s in row.sources.split(";") if s],
+                user=row.owner if names and agreed and row.owner else "",
+            )
+            for row, agreed in rows
         ]
 
-    def to_csv(self) -> str:
+    def to_csv(self, names: bool = False) -> str:
         """Every rating as CSV (header row first), safe to open in a spreadsheet."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
-        for rating in self.all():
+        for rating in self.all(names):
             row = rating.model_dump(mode="json")
             row["sources"] = ";".join(rating.sources)
             writer.writerow(_spreadsheet_safe(str(row[c] or "")) for c in CSV_COLUMNS)

@@ -1,138 +1,174 @@
-"""Conversation sessions persisted in SQLite under COACH_HOME: list, resume, export, delete."""
+"""Conversations in the shared database: list, resume, export, delete, each within its owner's.
+
+``owner`` is the signed-in user's name, or None for the one person using this machine (the CLI,
+'coach ui'). Nobody reaches another owner's conversation: it is "not found", as if it did not exist.
+"""
 
 from __future__ import annotations
 
 import builtins
 import uuid
-from contextlib import closing
 from datetime import datetime, timezone
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assistant.database import Database
+from assistant.database.tables import ConversationRow, TurnRow
 from assistant.errors import InputError
-from assistant.models import Answer, Role, SessionInfo, Turn
-from assistant.sqlite_store import SQLiteStore
+from assistant.models import Answer, Role, SessionInfo, Turn, check_role
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, role TEXT NOT NULL,
-    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS turns (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL, speaker TEXT NOT NULL, content TEXT NOT NULL,
-    answer_json TEXT, created_at TEXT NOT NULL, PRIMARY KEY (session_id, position)
-);
-"""
+TITLE_CHARS = 80
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
-class SessionStore(SQLiteStore):
+def _owned_by(owner: str | None):  # type: ignore[no-untyped-def]
+    return ConversationRow.owner.is_(None) if owner is None else ConversationRow.owner == owner
+
+
+class SessionStore:
     """Stores each question and answer of a conversation as it happens."""
 
-    schema = _SCHEMA
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
-    def create(self, role: Role, title: str = "New conversation") -> str:
+    def create(self, role: Role, title: str = "New conversation", owner: str | None = None) -> str:
         """Start a conversation and return its id."""
         session_id = uuid.uuid4().hex[:12]
         now = _now()
-        with closing(self.connect()) as conn, conn:
-            conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
-                (session_id, title[:80], role, now, now),
+        with self.database.session() as session:
+            session.add(
+                ConversationRow(
+                    id=session_id,
+                    owner=owner,
+                    title=title[:TITLE_CHARS],
+                    role=check_role(role),
+                    created_at=now,
+                    updated_at=now,
+                )
             )
         return session_id
 
-    def info(self, session_id: str) -> SessionInfo:
-        found = [s for s in self.list() if s.id == session_id]
+    def _row(self, session: Session, session_id: str, owner: str | None) -> ConversationRow:
+        row = session.scalar(
+            select(ConversationRow).where(ConversationRow.id == session_id, _owned_by(owner))
+        )
+        if row is None:
+            raise InputError(
+                f"No conversation '{session_id}'.", "List conversations with 'coach sessions'."
+            )
+        return row
+
+    def info(self, session_id: str, owner: str | None = None) -> SessionInfo:
+        found = self._list(owner, session_id)
         if not found:
             raise InputError(
                 f"No conversation '{session_id}'.", "List conversations with 'coach sessions'."
             )
         return found[0]
 
-    def list(self) -> list[SessionInfo]:
-        """Conversations, most recently active first."""
-        with closing(self.connect()) as conn:
-            rows = conn.execute(
-                "SELECT s.*, COUNT(t.position) AS turns FROM sessions s "
-                "LEFT JOIN turns t ON t.session_id = s.id GROUP BY s.id "
-                "ORDER BY s.updated_at DESC"
-            ).fetchall()
+    def list(self, owner: str | None = None) -> builtins.list[SessionInfo]:
+        """The owner's conversations, most recently active first."""
+        return self._list(owner)
+
+    def _list(self, owner: str | None, session_id: str | None = None) -> builtins.list[SessionInfo]:
+        turns = (
+            select(TurnRow.conversation_id, func.count().label("turns"))
+            .group_by(TurnRow.conversation_id)
+            .subquery()
+        )
+        query = (
+            select(ConversationRow, turns.c.turns)
+            .outerjoin(turns, turns.c.conversation_id == ConversationRow.id)
+            .where(_owned_by(owner))
+            .order_by(ConversationRow.updated_at.desc())
+        )
+        if session_id is not None:
+            query = query.where(ConversationRow.id == session_id)
+        with self.database.session() as session:
+            rows = session.execute(query).all()
         return [
             SessionInfo(
-                id=row["id"],
-                title=row["title"],
-                role=row["role"],
-                created_at=datetime.fromisoformat(row["created_at"]),
-                updated_at=datetime.fromisoformat(row["updated_at"]),
-                turns=row["turns"],
+                id=row.id,
+                title=row.title,
+                role=check_role(row.role),
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                turns=count or 0,
             )
-            for row in rows
+            for row, count in rows
         ]
 
-    def turns(self, session_id: str) -> builtins.list[Turn]:
+    def turns(self, session_id: str, owner: str | None = None) -> builtins.list[Turn]:
         """Every message of a conversation, in order."""
-        self.info(session_id)
-        with closing(self.connect()) as conn:
-            rows = conn.execute(
-                "SELECT * FROM turns WHERE session_id = ? ORDER BY position", (session_id,)
-            ).fetchall()
+        with self.database.session() as session:
+            self._row(session, session_id, owner)
+            rows = session.scalars(
+                select(TurnRow)
+                .where(TurnRow.conversation_id == session_id)
+                .order_by(TurnRow.position)
+            ).all()
         return [
             Turn(
-                speaker=row["speaker"],
-                content=row["content"],
-                created_at=datetime.fromisoformat(row["created_at"]),
-                answer=Answer.model_validate_json(row["answer_json"])
-                if row["answer_json"]
-                else None,
+                speaker="user" if row.speaker == "user" else "assistant",
+                content=row.content,
+                created_at=row.created_at,
+                answer=Answer.model_validate_json(row.answer_json) if row.answer_json else None,
             )
             for row in rows
         ]
 
-    def append(self, session_id: str, question: str, answer: Answer) -> None:
+    def append(
+        self, session_id: str, question: str, answer: Answer, owner: str | None = None
+    ) -> None:
         """Record a question and its answer; the first question titles the conversation."""
         now = _now()
-        with closing(self.connect()) as conn, conn:
-            position = conn.execute(
-                "SELECT COUNT(*) FROM turns WHERE session_id = ?", (session_id,)
-            ).fetchone()[0]
-            conn.executemany(
-                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
+        with self.database.session() as session:
+            conversation = self._row(session, session_id, owner)
+            position = session.scalar(
+                select(func.count()).where(TurnRow.conversation_id == session_id)
+            )
+            position = position or 0
+            session.add_all(
                 [
-                    (session_id, position, "user", question, None, now),
-                    (
-                        session_id,
-                        position + 1,
-                        "assistant",
-                        answer.text,
-                        answer.model_dump_json(),
-                        now,
+                    TurnRow(
+                        conversation_id=session_id,
+                        position=position,
+                        speaker="user",
+                        content=question,
+                        created_at=now,
                     ),
-                ],
+                    TurnRow(
+                        conversation_id=session_id,
+                        position=position + 1,
+                        speaker="assistant",
+                        content=answer.text,
+                        answer_json=answer.model_dump_json(),
+                        created_at=now,
+                    ),
+                ]
             )
             if position == 0:
-                conn.execute(
-                    "UPDATE sessions SET title = ? WHERE id = ?", (question[:80], session_id)
-                )
-            conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", (now, session_id))
+                conversation.title = question[:TITLE_CHARS]
+            conversation.updated_at = now
 
-    def delete(self, session_id: str) -> None:
-        self.info(session_id)
-        with closing(self.connect()) as conn, conn:
-            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+    def delete(self, session_id: str, owner: str | None = None) -> None:
+        with self.database.session() as session:
+            session.delete(self._row(session, session_id, owner))
 
-    def export_markdown(self, session_id: str) -> str:
+    def export_markdown(self, session_id: str, owner: str | None = None) -> str:
         """The conversation as Markdown, each answer followed by its numbered sources."""
-        info = self.info(session_id)
+        info = self.info(session_id, owner)
         lines = [
             f"# {info.title}",
             "",
             f"_Role: {info.role} · started {info.created_at:%Y-%m-%d %H:%M} UTC_",
             "",
         ]
-        for turn in self.turns(session_id):
+        for turn in self.turns(session_id, owner):
             if turn.speaker == "user":
                 lines += [f"**You:** {turn.content}", ""]
                 continue

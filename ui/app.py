@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.answering.answerer import check_role
+from assistant.models import check_role
 from assistant.errors import CoachError
 from ui import agenda, chat, drafts, evaluate, knowledge
 from ui.common import Downloads, error_message

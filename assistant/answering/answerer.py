@@ -26,7 +26,6 @@ from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 
-ROLES: tuple[Role, ...] = get_args(Role)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HISTORY_TURNS = 2
 
@@ -42,13 +41,6 @@ def clean_question(question: str, max_chars: int) -> str:
             "Shorten it to the situation and what you want to know.",
         )
     return text
-
-
-def check_role(role: str) -> Role:
-    for known in ROLES:
-        if role == known:
-            return known
-    raise InputError(f"Unknown role '{role}'.", f"Use one of: {', '.join(ROLES)}.")
 
 
 def history_query(question: str, history: list[Turn]) -> str:

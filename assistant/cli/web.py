@@ -25,3 +25,26 @@ def ui(
         from ui.app import launch
 
         launch(open_coach(home), host=host, port=port)
+
+
+@commands.command()
+def serve(
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to serve on. Anything but 127.0.0.1/localhost needs accounts "
+            "('coach users add')."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8000,
+    ui: Annotated[
+        bool, typer.Option("--ui/--no-ui", help="Also serve the web app at /ui (sign-in).")
+    ] = True,
+    home: HomeOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Serve a program: the OpenAI-compatible API (/v1), REST, and the web app with sign-in."""
+    with user_errors(debug):
+        from assistant.server import serve as run_server
+
+        run_server(open_coach(home), host=host, port=port, with_ui=ui)
