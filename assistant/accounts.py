@@ -6,6 +6,7 @@ SHA-256 digest is enough to store them and lets a request's key be found with on
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import re
 import secrets
@@ -15,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from assistant.database import Database
 from assistant.database.tables import ApiKeyRow, UserRow
@@ -101,7 +103,7 @@ class Accounts:
             keys=keys,
         )
 
-    def _row(self, session, name: str) -> UserRow:  # type: ignore[no-untyped-def]
+    def _row(self, session: Session, name: str) -> UserRow:
         row = session.get(UserRow, name)
         if row is None:
             raise InputError(f"No user '{name}'.", "List users with 'coach users list'.")
@@ -177,7 +179,7 @@ class Accounts:
             )
         return key
 
-    def keys(self, name: str) -> list[ApiKey]:
+    def keys(self, name: str) -> builtins.list[ApiKey]:
         with self.database.session() as session:
             self._row(session, name)
             rows = session.scalars(
@@ -197,9 +199,7 @@ class Accounts:
         """Revoke the user's keys (or the one starting with ``prefix``); how many were revoked."""
         with self.database.session() as session:
             self._row(session, name)
-            query = select(ApiKeyRow).where(
-                ApiKeyRow.owner == name, ApiKeyRow.revoked_at.is_(None)
-            )
+            query = select(ApiKeyRow).where(ApiKeyRow.owner == name, ApiKeyRow.revoked_at.is_(None))
             if prefix:
                 query = query.where(ApiKeyRow.prefix == prefix[:10])
             rows = session.scalars(query).all()

@@ -13,7 +13,6 @@ from datetime import datetime, timezone
 from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
-
 from sqlalchemy import select
 
 from assistant.database import Database
@@ -71,7 +70,9 @@ class RatingStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def add(self, answer: Answer, rating: str, comment: str = "", owner: str | None = None) -> Rating:
+    def add(
+        self, answer: Answer, rating: str, comment: str = "", owner: str | None = None
+    ) -> Rating:
         """Store a thumbs up/down (``"up"`` or ``"down"``) for an answer."""
         thumb = next((known for known in THUMBS if known == rating), None)
         if thumb is None:

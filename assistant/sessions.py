@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from assistant.database import Database
 from assistant.database.tables import ConversationRow, TurnRow
@@ -25,7 +26,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _owned_by(owner: str | None):  # type: ignore[no-untyped-def]
+def _owned_by(owner: str | None) -> ColumnElement[bool]:
     return ConversationRow.owner.is_(None) if owner is None else ConversationRow.owner == owner
 
 

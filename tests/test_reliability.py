@@ -223,26 +223,27 @@ def test_a_damaged_catalog_is_rebuilt_from_the_vector_store(how, user_home, smal
     assert "guide-3" not in state(user_home, small_knowledge)
 
 
-@pytest.mark.parametrize("name", ["sessions.sqlite3", "ratings.sqlite3"])
-def test_damaged_conversations_or_ratings_are_never_replaced(name, user_home, small_knowledge):
+@pytest.mark.parametrize("reader", ["sessions", "ratings"])
+def test_a_damaged_database_is_never_replaced(reader, user_home, small_knowledge):
     coach = Coach.open(home=user_home, knowledge_dir=small_knowledge)
     session = coach.new_session()
     answer = coach.ask("How do I set goals with my mentor?", session_id=session)
     coach.rate(answer, "up")
-    damage(user_home / name, "garbage")
-    damaged = (user_home / name).read_bytes()
+    coach.database.close()
+    damage(user_home / "coach.sqlite3", "garbage")
+    damaged = (user_home / "coach.sqlite3").read_bytes()
     for args in (["list"], ["ingest", str(small_knowledge)], ["reindex"]):
         result = run_cli(user_home, small_knowledge, *args)
         assert result.returncode == 0, (args, result.stderr)
-    if name.startswith("sessions"):
+    if reader == "sessions":
         result = run_cli(user_home, small_knowledge, "sessions")
         assert result.returncode == 1
-        assert name in result.stderr and "damaged" in result.stderr
+        assert "coach.sqlite3" in result.stderr and "damaged" in result.stderr
         assert "Traceback" not in result.stderr
     else:
         with pytest.raises(StoreDamagedError, match="damaged"):
             Coach.open(home=user_home, knowledge_dir=small_knowledge).ratings_csv()
-    assert (user_home / name).read_bytes() == damaged
+    assert (user_home / "coach.sqlite3").read_bytes() == damaged
 
 
 @pytest.mark.parametrize("how", ["deleted", "garbage"])

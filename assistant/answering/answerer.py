@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Generator, Iterator
-from typing import get_args
 
 import numpy as np
 
@@ -22,7 +21,7 @@ from assistant.generation.prompts import (
     number_passages,
 )
 from assistant.index.sentences import SentenceStore, Unit
-from assistant.models import Answer, RetrievedChunk, Role, Route, Turn
+from assistant.models import Answer, RetrievedChunk, Route, Turn, check_role
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from assistant.cli.common import (
 from assistant.errors import InputError
 from assistant.models import Role
 
+if TYPE_CHECKING:
+    from assistant.accounts import Accounts
+
 commands = typer.Typer(
     name="users",
     help="Accounts for 'coach serve': add, list, remove users, reset passwords, issue API keys.",
@@ -32,7 +35,7 @@ PasswordStdinOpt = Annotated[
 ]
 
 
-def _accounts(home: Path | None):  # type: ignore[no-untyped-def]
+def _accounts(home: Path | None) -> Accounts:
     """The accounts store, opened without the knowledge index (fast, and works while a
     server is running)."""
     from assistant.accounts import Accounts

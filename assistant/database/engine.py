@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from filelock import FileLock
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
@@ -81,7 +82,7 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
-            with self.engine.begin() as connection:
+            with self._migration_lock(), self.engine.begin() as connection:
                 if self.is_sqlite:
                     (verdict,) = connection.exec_driver_sql("PRAGMA quick_check").one()
                     if verdict != "ok":
@@ -90,14 +91,21 @@ class Database:
                     connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
                 self._migrate(connection)
         except OperationalError as exc:
-            if self.is_sqlite:
-                raise self._damaged(exc) from exc
             raise CoachError(
-                f"Cannot reach the database {self.where} ({exc.orig}).",
-                "Check that the server runs and COACH_DATABASE_URL (host, port, user, password).",
+                f"Cannot open the database {self.where} ({exc.orig}).",
+                "Check that the server runs and COACH_DATABASE_URL (host, port, user, password)."
+                if not self.is_sqlite
+                else "Check that the data folder is writable and not on a network share.",
             ) from exc
         except DatabaseError as exc:
             raise self._damaged(exc) from exc
+
+    def _migration_lock(self) -> AbstractContextManager[object]:
+        """Between processes: PostgreSQL takes an advisory lock in the transaction; a SQLite
+        file gets a lock file beside it (SQLite has no lock that spans Alembic's steps)."""
+        if self.is_sqlite and self.engine.url.database:
+            return FileLock(f"{self.engine.url.database}.migrate.lock", timeout=120)
+        return nullcontext()
 
     def _damaged(self, exc: Exception) -> StoreDamagedError:
         path = self.engine.url.database

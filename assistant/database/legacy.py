@@ -45,9 +45,7 @@ def _when(value: str) -> datetime:
 
 def _copy_sessions(path: Path, session: Session) -> int:
     known = set(session.scalars(select(ConversationRow.id)))
-    conversations = [
-        row for row in _rows(path, "SELECT * FROM sessions") if row["id"] not in known
-    ]
+    conversations = [row for row in _rows(path, "SELECT * FROM sessions") if row["id"] not in known]
     turns = _rows(path, "SELECT * FROM turns ORDER BY session_id, position")
     session.add_all(
         ConversationRow(
@@ -82,7 +80,7 @@ def _copy_ratings(path: Path, session: Session) -> int:
     ratings = [row for row in _rows(path, "SELECT * FROM ratings") if row["id"] not in known]
     session.add_all(
         RatingRow(
-            **{key: row[key] for key in row.keys() if key != "created_at"},
+            **{key: value for key, value in dict(row).items() if key != "created_at"},
             created_at=_when(row["created_at"]),
             owner=None,
         )
