@@ -12,7 +12,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGG
 # Every install is constrained to the tested versions of all dependencies.
 PIP_INSTALL := $(BIN)/pip install -c constraints.txt
 
-.PHONY: setup setup-dev run test unit lint format browser safety-model wheel-smoke constraints clean
+.PHONY: setup setup-dev run test unit lint format browser postgres safety-model wheel-smoke constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ run: setup
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The tests start their own PostgreSQL server (tests/postgres.py) from Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)
+
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,7 +56,7 @@ format: setup-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: setup-dev browser lint wheel-smoke
+test: setup-dev browser postgres lint wheel-smoke
 	$(BIN)/python -m pytest
 
 # The built wheel, installed in a fresh venv outside the repository, answers and evaluates.
