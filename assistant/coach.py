@@ -249,10 +249,15 @@ class Coach:
         backend: str | None = None,
         retrieval: RetrievalMode | None = None,
         user: str | None = None,
+        history: list[Turn] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text in pieces, then the final Answer; saves it to the session
-        (which must be ``user``'s: None is this machine's one person)."""
-        history = self.sessions.turns(session_id, user) if session_id else []
+        (which must be ``user``'s: None is this machine's one person).
+
+        ``history`` (a client that keeps its own conversation, e.g. an OpenAI API client) is
+        used instead of the stored session's turns."""
+        if history is None:
+            history = self.sessions.turns(session_id, user) if session_id else []
         answer: Answer | None = None
         for item in self.answerer.stream(
             question,
@@ -278,9 +283,10 @@ class Coach:
         backend: str | None = None,
         retrieval: RetrievalMode | None = None,
         user: str | None = None,
+        history: list[Turn] | None = None,
     ) -> Answer:
         """Answer a question, grounded in the knowledge base, with numbered citations."""
-        *_, answer = self.stream(question, role, session_id, backend, retrieval, user)
+        *_, answer = self.stream(question, role, session_id, backend, retrieval, user, history)
         assert isinstance(answer, Answer)  # stream() always ends with the Answer
         return answer
 

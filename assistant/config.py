@@ -71,6 +71,32 @@ class Settings(BackendSettings):
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
     # How long a write (ingest, remove, reindex) waits for another process's write to finish.
     lock_timeout_s: float = Field(default=600, ge=0)
+    # 'coach serve': requests each API key may make (a `limits` rate: "120/minute",
+    # "10/second;1000/hour"), counted in this storage (memory:// per server; redis://host:6379
+    # shares the count between servers) ...
+    rate_limit: str = "120/minute"
+    rate_limit_storage: str = "memory://"
+    # ... and the largest request body (default: max_file_mb plus 1 MB for the form around it).
+    max_request_mb: float | None = Field(default=None, gt=0)
+
+    @field_validator("rate_limit", mode="after")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a rate limit; write it like 120/minute or 10/second;1000/hour"
+            ) from None
+        return value
+
+    @property
+    def request_limit_bytes(self) -> int:
+        """The largest request body 'coach serve' reads."""
+        megabytes = self.max_request_mb or self.max_file_mb + 1
+        return int(megabytes * 1024 * 1024)
 
     @field_validator("home", "knowledge_dir", "chroma_path", "cache_dir", mode="after")
     @classmethod

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.models import check_role
 from assistant.errors import CoachError
+from assistant.models import check_role
 from ui import agenda, chat, drafts, evaluate, knowledge
 from ui.common import Downloads, error_message
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from assistant.coach import Coach
 
 THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate")
@@ -93,3 +95,15 @@ def launch(
         print(f"Mentor Coach is running at {demo.local_url} (press Ctrl+C to stop).")
         demo.block_thread()
     return demo
+
+
+def mount(app: FastAPI, coach: Coach, path: str = "/ui") -> FastAPI:
+    """The UI on ``app`` at ``path``, behind a sign-in with the program's accounts."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    return gr.mount_gradio_app(
+        app,
+        build_app(coach),
+        path=path,
+        auth=lambda name, password: coach.accounts.authenticate(name, password) is not None,
+        auth_message="Sign in with your Mentor Coach account.",
+    )
