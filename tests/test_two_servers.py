@@ -74,7 +74,8 @@ def servers(program, tmp_path) -> Iterator[list[str]]:
 
 
 def _metadata(completion) -> dict:
-    return (completion.model_extra or {})["metadata"]
+    """The answer's mode, route and conversation (OpenAI's own ``metadata`` field carries it)."""
+    return completion.metadata
 
 
 def test_either_server_answers_any_users_follow_up(program, servers):

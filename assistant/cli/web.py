@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli.common import DebugOpt, HomeOpt, open_coach, user_errors
+from assistant.errors import CoachError
 
 commands = typer.Typer()
 
@@ -20,9 +21,18 @@ def ui(
     home: HomeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Open the web app: chat, agendas, feedback, knowledge and evaluations (Ctrl+C stops it)."""
+    """Open the web app for one person on this machine (Ctrl+C stops it); 'coach serve' serves
+    a program, with sign-in."""
     with user_errors(debug):
+        from assistant.server import is_loopback
         from ui.app import launch
+
+        if not is_loopback(host):
+            raise CoachError(
+                f"'coach ui' has no sign-in, so it serves only this machine, not {host}.",
+                "Serve a program with accounts: 'coach users add ...', then 'coach serve "
+                f"--host {host}'.",
+            )
 
         launch(open_coach(home), host=host, port=port)
 
