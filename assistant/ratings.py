@@ -38,6 +38,8 @@ CSV_COLUMNS = (
     "sources",
     "user",
 )
+# The columns stored as they are (sources are joined with ';'; the user is the row's owner).
+_STORED = [column for column in CSV_COLUMNS if column not in ("sources", "user")]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -116,16 +118,7 @@ class RatingStore:
             ).all()
         return [
             Rating(
-                id=row.id,
-                created_at=row.created_at,
-                rating="up" if row.rating == "up" else "down",
-                comment=row.comment,
-                role=row.role,
-                question=row.question,
-                answer=row.answer,
-                mode=row.mode,
-                backend=row.backend,
-                session_id=row.session_id,
+                **{column: getattr(row, column) for column in _STORED},
                 sources=[s for s in row.sources.split(";") if s],
                 user=row.owner if names and agreed and row.owner else "",
             )
