@@ -41,10 +41,16 @@ def knowledge(tmp_path) -> Path:
     return folder
 
 
-def test_a_data_folder_of_the_previous_release_opens_with_everything_kept(old_home, knowledge):
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_a_data_folder_of_the_previous_release_opens_with_everything_kept(
+    old_home, knowledge, database, request
+):
+    """Its conversations and ratings move into the database (SQLite in the folder, or the
+    program's PostgreSQL), the old files kept as *.imported."""
     from assistant import Coach
 
-    coach = Coach.open(home=old_home, knowledge_dir=knowledge)
+    url = request.getfixturevalue("postgres_database") if database == "postgres" else None
+    coach = Coach.open(home=old_home, knowledge_dir=knowledge, database_url=url)
     documents = {d.doc_id: d for d in coach.documents()}
 
     # The built-in guides are this release's, under this install's knowledge folder, with the
@@ -69,9 +75,15 @@ def test_a_data_folder_of_the_previous_release_opens_with_everything_kept(old_ho
     assert len(coach.session_turns(session.id)) == len(turns) + 2
     (rating,) = list(csv.DictReader(io.StringIO(coach.ratings_csv())))
     assert rating["rating"] == "up" and rating["comment"] == "helpful"
+    assert sorted(p.name for p in old_home.glob("*.sqlite3*.imported")) == [
+        "ratings.sqlite3.imported",
+        "sessions.sqlite3.imported",
+    ]
+    assert (old_home / "coach.sqlite3").exists() == (url is None)
 
     # Nothing is out of step, and opening again changes nothing.
     assert coach.doctor(repair=False).consistent
-    again = Coach.open(home=old_home, knowledge_dir=knowledge)
+    again = Coach.open(home=old_home, knowledge_dir=knowledge, database_url=url)
     assert not again.index.builtin_changes()
+    assert len(again.session_turns(session.id)) == len(turns) + 2
     assert {d.doc_id for d in again.documents()} == set(documents)
