@@ -159,6 +159,7 @@ def test_cited_answer_follow_up_resume_and_export(page) -> None:
 
 
 def test_thumbs_rating_and_comment_are_saved(page, app: RunningApp) -> None:
+    from assistant.database import open_database
     from assistant.ratings import RatingStore
 
     page.get_by_role("radio", name="Mentor", exact=True).check()
@@ -167,7 +168,7 @@ def test_thumbs_rating_and_comment_are_saved(page, app: RunningApp) -> None:
     page.get_by_role("button", name="Not helpful").click()
     expect(page.get_by_text("your rating was saved")).to_be_visible(timeout=15_000)
 
-    saved = RatingStore(app.home / "ratings.sqlite3").all()[-1]
+    saved = RatingStore(open_database(app.home, None)).all()[-1]
     assert (saved.rating, saved.comment, saved.role) == (
         "down",
         "Useful, but <b>long</b>",

@@ -99,8 +99,11 @@ def test_readable_errors_in_generators_keep_what_was_yielded() -> None:
 def test_downloads_get_safe_file_names_in_a_private_folder() -> None:
     downloads = Downloads()
     path = Path(downloads.write("../../etc/con versation?.md", "# hi\n"))
-    assert path.parent == downloads.folder
+    assert path.parent.parent == downloads.folder
     assert path.name == "etc-con-versation-.md"
+    # The same name written for another person is another file: nobody gets someone else's.
+    other = Path(downloads.write("../../etc/con versation?.md", "# theirs\n"))
+    assert other != path and path.read_text(encoding="utf-8") == "# hi\n"
     assert path.read_text(encoding="utf-8") == "# hi\n"
     del downloads
     assert not path.exists(), "the folder goes when the app that wrote it does"

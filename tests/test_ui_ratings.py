@@ -1,4 +1,4 @@
-"""Ratings of answers (thumbs up/down + comment) in SQLite, exported as CSV for trainers."""
+"""Ratings of answers (thumbs up/down + comment) in the database, exported as CSV for trainers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.database import Database
 from assistant.errors import InputError
 from assistant.models import Answer, Citation
 from assistant.ratings import CSV_COLUMNS, MAX_COMMENT_CHARS, RatingStore
@@ -29,14 +30,14 @@ def _answer(question: str = "How do I pick a mentor?") -> Answer:
 
 @pytest.fixture
 def store(tmp_path: Path) -> RatingStore:
-    return RatingStore(tmp_path / "home" / "ratings.sqlite3")
+    return RatingStore(Database(f"sqlite:///{tmp_path / 'home' / 'coach.sqlite3'}"))
 
 
 def test_ratings_are_stored_with_the_answer_and_read_back_in_order(store, tmp_path) -> None:
     store.add(_answer(), "up", "  clear and practical  ")
     store.add(_answer("Second?"), "down")
 
-    reopened = RatingStore(tmp_path / "home" / "ratings.sqlite3").all()
+    reopened = RatingStore(Database(f"sqlite:///{tmp_path / 'home' / 'coach.sqlite3'}")).all()
     assert [(r.rating, r.comment, r.question) for r in reopened] == [
         ("up", "clear and practical", "How do I pick a mentor?"),
         ("down", "", "Second?"),

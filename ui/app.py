@@ -10,7 +10,7 @@ import gradio as gr
 from assistant.errors import CoachError
 from assistant.models import check_role
 from ui import agenda, chat, drafts, evaluate, knowledge
-from ui.common import Downloads, error_message
+from ui.common import Downloads, Viewer, error_message, esc, readable_errors
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -29,34 +29,65 @@ CSS = """
 ANSWERS_AT_ONCE = 4
 
 
-def build_app(coach: Coach, answers_at_once: int = ANSWERS_AT_ONCE) -> gr.Blocks:
-    """The whole UI over ``coach``; also exposes ``/ask`` for API clients."""
+def build_app(
+    coach: Coach, answers_at_once: int = ANSWERS_AT_ONCE, accounts: bool = False
+) -> gr.Blocks:
+    """The whole UI over ``coach``; also exposes ``/ask`` for API clients.
+
+    With ``accounts`` (the app 'coach serve' mounts) every handler works as the signed-in
+    user: their conversations and ratings only; Knowledge and Evaluate for program leads."""
     downloads = Downloads()
+    viewer = Viewer(coach, accounts)
     with gr.Blocks(title="Mentor Coach", analytics_enabled=False) as demo:
         gr.Markdown("# Mentor Coach\nGrounded, cited guidance for mentees, mentors and programs.")
+        signed_in = gr.Markdown(visible=accounts, elem_id="signed-in")
         with gr.Tabs():
             with gr.Tab("Coach"):
-                chat.build(demo, coach, downloads)
+                chat.build(demo, coach, downloads, viewer)
             with gr.Tab("Agenda"):
                 agenda.build(coach, downloads)
             with gr.Tab("Feedback & messages"):
                 drafts.build(coach, downloads)
-            with gr.Tab("Knowledge"):
-                knowledge.build(demo, coach)
-            with gr.Tab("Evaluate"):
-                evaluate.build(demo, coach, downloads)
+            with gr.Tab("Knowledge", visible=not accounts) as knowledge_tab:
+                knowledge.build(demo, coach, viewer)
+            with gr.Tab("Evaluate", visible=not accounts) as evaluate_tab:
+                evaluate.build(demo, coach, downloads, viewer)
 
-        def ask(question: str, role: str = "mentee", session_id: str = "") -> dict[str, Any]:
+        def show_for(request: gr.Request) -> dict[Any, Any]:
+            """Who is signed in (with a sign-out link); the leads' tabs for leads only."""
+            name = viewer.user(request)
+            if name is None:
+                return {}
+            lead = viewer.is_lead(request)
+            return {
+                signed_in: f"Signed in as **{esc(name)}** ({viewer.role(request)}) · "
+                "[Sign out](logout)",
+                knowledge_tab: gr.Tab(visible=lead),
+                evaluate_tab: gr.Tab(visible=lead),
+            }
+
+        demo.load(
+            readable_errors(show_for),
+            None,
+            [signed_in, knowledge_tab, evaluate_tab],
+            api_visibility="private",
+        )
+
+        def ask(
+            question: str, request: gr.Request, role: str = "mentee", session_id: str = ""
+        ) -> dict[str, Any]:
             """Answer a question; the Answer as JSON (text with [n] markers and its citations)."""
             try:
-                answer = coach.ask(question, check_role(role), session_id or None)
+                answer = coach.ask(
+                    question, check_role(role), session_id or None, user=viewer.user(request)
+                )
             except Exception as exc:
                 raise gr.Error(error_message(exc), print_exception=False) from None
             return answer.model_dump(mode="json", exclude={"contexts"})
 
         gr.api(ask, api_name="ask")
     # Several questions are answered at once (Gradio's default is one at a time per event);
-    # the Coach is thread-safe: per-call SQLite connections, locked memos and index refresh.
+    # the Coach is thread-safe: pooled database connections, locked memos and index refresh.
     demo.queue(default_concurrency_limit=answers_at_once)
     return demo
 
@@ -102,7 +133,7 @@ def mount(app: FastAPI, coach: Coach, path: str = "/ui") -> FastAPI:
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     return gr.mount_gradio_app(
         app,
-        build_app(coach),
+        build_app(coach, accounts=True),
         path=path,
         auth=lambda name, password: coach.accounts.authenticate(name, password) is not None,
         auth_message="Sign in with your Mentor Coach account.",

@@ -15,6 +15,7 @@ from ui.common import (
     RETRIEVAL_MODES,
     ROLES,
     Downloads,
+    Viewer,
     citations_markdown,
     esc,
     readable_errors,
@@ -72,8 +73,9 @@ def _examples(role: str) -> list[list[str]]:
     return [[question] for question in EXAMPLES.get(role, EXAMPLES["mentee"])]
 
 
-def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
-    """The Coach tab's components and events (inside ``demo``, an open gr.Blocks)."""
+def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -> None:
+    """The Coach tab's components and events (inside ``demo``, an open gr.Blocks); every
+    conversation and rating is the viewer's own."""
     session = gr.State(None)
     with gr.Row(equal_height=False):
         role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
@@ -122,20 +124,27 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
                     "Download all ratings (.csv)", size="md", interactive=False
                 )
 
-    def session_choices(selected: str | None = None) -> Any:
+    def session_choices(request: gr.Request, selected: str | None = None) -> Any:
         choices = [
             (f"{s.title} · {s.updated_at:%Y-%m-%d %H:%M} · {s.turns // 2} questions", s.id)
-            for s in coach.list_sessions()
+            for s in coach.list_sessions(user=viewer.user(request))
         ]
         return gr.Dropdown(choices=choices, value=selected)
 
-    def export_file(session_id: str) -> Any:
-        path = downloads.write(f"conversation-{session_id}.md", coach.export_session(session_id))
+    def export_file(session_id: str, request: gr.Request) -> Any:
+        markdown = coach.export_session(session_id, user=viewer.user(request))
+        path = downloads.write(f"conversation-{session_id}.md", markdown)
         return gr.DownloadButton(value=path, interactive=True)
 
-    def ratings_file() -> Any:
+    def ratings_file(request: gr.Request) -> Any:
+        if not viewer.is_lead(request):  # the trainers' export is for program leads
+            return gr.DownloadButton(value=None, interactive=False)
         path = downloads.write("ratings.csv", coach.ratings_csv())
         return gr.DownloadButton(value=path, interactive=True)
+
+    def trainers_file(request: gr.Request) -> Any:
+        viewer.require_lead(request, "export ratings")
+        return ratings_file(request)
 
     @readable_errors
     def respond(
@@ -144,16 +153,18 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         session_id: str | None,
         backend_value: str,
         mode: RetrievalMode,
+        request: gr.Request,
     ) -> Iterator[dict[Any, Any]]:
         if not text.strip():
             raise InputError("The question is empty.", "Type what you would like help with.")
-        session_id = session_id or coach.new_session(role_value)
-        history = render_turns(coach.session_turns(session_id))
+        user = viewer.user(request)
+        session_id = session_id or coach.new_session(role_value, user=user)
+        history = render_turns(coach.session_turns(session_id, user=user))
         pending = [{"role": "user", "content": esc(text)}, {"role": "assistant", "content": ""}]
         yield {question: "", chatbot: [*history, *pending], session: session_id, rating_status: ""}
         streamed = ""
         try:
-            for item in coach.stream(text, role_value, session_id, backend_value, mode):
+            for item in coach.stream(text, role_value, session_id, backend_value, mode, user=user):
                 if isinstance(item, Answer):
                     pending[1]["content"] = render_answer(item)
                 else:
@@ -163,46 +174,64 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         except Exception:
             yield {question: text, chatbot: history}
             raise
-        yield {sessions: session_choices(session_id), export: export_file(session_id)}
+        yield {
+            sessions: session_choices(request, session_id),
+            export: export_file(session_id, request),
+        }
 
     @readable_errors
-    def start_new() -> dict[Any, Any]:
+    def start_new(request: gr.Request) -> dict[Any, Any]:
         return {
             session: None,
             chatbot: [],
-            sessions: session_choices(),
+            sessions: session_choices(request),
             export: gr.DownloadButton(value=None, interactive=False),
             rating_status: "",
         }
 
     @readable_errors
-    def resume_session(session_id: str | None) -> dict[Any, Any]:
+    def resume_session(session_id: str | None, request: gr.Request) -> dict[Any, Any]:
         if not session_id:
             raise InputError("No conversation selected.", "Pick one under Past conversations.")
-        info = next((s for s in coach.list_sessions() if s.id == session_id), None)
-        update = {
+        user = viewer.user(request)
+        info = coach.session_info(session_id, user=user)
+        return {
             session: session_id,
-            chatbot: render_turns(coach.session_turns(session_id)),
-            export: export_file(session_id),
+            chatbot: render_turns(coach.session_turns(session_id, user=user)),
+            export: export_file(session_id, request),
             rating_status: "",
+            role: info.role,
         }
-        return {**update, role: info.role} if info else update
 
     def rate(thumb: str) -> Any:
         @readable_errors
-        def handler(session_id: str | None, text: str) -> dict[Any, Any]:
-            turns = coach.session_turns(session_id) if session_id else []
+        def handler(session_id: str | None, text: str, request: gr.Request) -> dict[Any, Any]:
+            user = viewer.user(request)
+            turns = coach.session_turns(session_id, user=user) if session_id else []
             answers = [turn.answer for turn in turns if turn.answer is not None]
             if not answers:
                 raise InputError("There is no answer to rate yet.", "Ask a question first.")
-            coach.rate(answers[-1], thumb, text)
+            coach.rate(answers[-1], thumb, text, user=user)
             return {
                 comment: "",
                 rating_status: "Thanks — your rating was saved.",
-                ratings_csv: ratings_file(),
+                ratings_csv: ratings_file(request),
             }
 
         return handler
+
+    @readable_errors
+    def on_load(request: gr.Request) -> dict[Any, Any]:
+        """The viewer's conversations; their role first; the trainers' export for leads."""
+        own_role = viewer.role(request)
+        update: dict[Any, Any] = {
+            sessions: session_choices(request),
+            trainers: gr.Accordion(visible=viewer.is_lead(request)),
+        }
+        if own_role:
+            update[role] = own_role
+            update[examples] = gr.Dataset(samples=_examples(own_role))
+        return update
 
     private: dict[str, Any] = {"api_visibility": "private"}
     everything = [question, chatbot, session, sessions, export, rating_status, role]
@@ -221,5 +250,5 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         button.click(
             rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
         )
-    trainers.expand(readable_errors(ratings_file), None, ratings_csv, **private)
-    demo.load(readable_errors(session_choices), None, sessions, **private)
+    trainers.expand(readable_errors(trainers_file), None, ratings_csv, **private)
+    demo.load(on_load, None, [sessions, trainers, role, examples], **private)

@@ -8,17 +8,21 @@ import logging
 import re
 import shutil
 import tempfile
+import uuid
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, cast, get_args
 
 import gradio as gr
 
 from assistant.backends import Backend
 from assistant.config import RetrievalMode
-from assistant.errors import CoachError
+from assistant.errors import CoachError, InputError
 from assistant.models import Citation, Role
+
+if TYPE_CHECKING:
+    from assistant.coach import Coach
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +140,39 @@ class Downloads:
     def write(self, name: str, text: str) -> str:
         """Save ``text`` as ``name`` (made filename-safe) and return its path."""
         safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "download.txt"
-        path = self.folder / safe
+        path = self.folder / uuid.uuid4().hex / safe  # one folder per file: never another's
+        path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
         return str(path)
+
+
+class Viewer:
+    """Who is using the page: the one person of 'coach ui' (no accounts: user None, may do
+    everything), or the account signed in to the mounted app of 'coach serve'."""
+
+    def __init__(self, coach: Coach, accounts: bool) -> None:
+        self.coach = coach
+        self.accounts = accounts
+
+    def user(self, request: gr.Request | None) -> str | None:
+        """The signed-in name (None without accounts); a request without one is refused."""
+        if not self.accounts:
+            return None
+        name = getattr(request, "username", None)
+        if not name:
+            raise InputError("You are not signed in.", "Reload the page and sign in.")
+        return str(name)
+
+    def role(self, request: gr.Request | None) -> Role | None:
+        """The account's role (None without accounts)."""
+        name = self.user(request)
+        return self.coach.accounts.get(name).role if name else None
+
+    def is_lead(self, request: gr.Request | None) -> bool:
+        return not self.accounts or self.role(request) == "program-lead"
+
+    def require_lead(self, request: gr.Request | None, doing: str) -> None:
+        """Refuse, server-side, what only program leads may do (a hidden button's event can
+        still be called through Gradio's API)."""
+        if not self.is_lead(request):
+            raise InputError(f"Only program leads can {doing}.", "Ask your program lead.")

@@ -15,7 +15,7 @@ from evals.evaluate import evaluate
 from evals.grading import GradeReport, grade_answers, read_answers
 from evals.history import saved_runs
 from evals.report import EvalReport, Section, fmt, sections, to_html
-from ui.common import BACKENDS, RETRIEVAL_MODES, Downloads, esc, readable_errors
+from ui.common import BACKENDS, RETRIEVAL_MODES, Downloads, Viewer, esc, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -78,7 +78,7 @@ def graded_table(report: GradeReport) -> pd.DataFrame:
     )
 
 
-def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
+def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -> None:
     """The Evaluate tab's components and events (inside ``demo``, an open gr.Blocks)."""
     gr.Markdown(
         "Run a labelled dataset through the coach and score retrieval, key points, groundedness "
@@ -132,10 +132,10 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         column_widths=["8%", "25%", "12%", "10%", "45%"],
     )
 
-    def compare_choices() -> dict[Any, Any]:
+    def compare_choices(request: gr.Request) -> dict[Any, Any]:
         runs = [
             (f"Run {run.id} ({run.config.label})", run.id)
-            for run in saved_runs(coach.settings.home)
+            for run in (saved_runs(coach.settings.home) if viewer.is_lead(request) else [])
         ]
         choices = [NO_COMPARISON, ("The previous run of this configuration", LAST), *runs]
         return {compare: gr.Dropdown(choices=choices, value=LAST if runs else "")}
@@ -147,8 +147,10 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         backend_value: str,
         mode: str,
         compare_with: str | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects a progress bar)
     ) -> dict[Any, Any]:
+        viewer.require_lead(request, "run evaluations")
         chosen = uploaded or dataset_path
         if not chosen:
             raise InputError("No dataset chosen.", "Pick one or upload a .yaml dataset.")
@@ -178,7 +180,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         compared = sections(report)[-1] if report.comparisons else None
         path = downloads.write(f"evaluation-{report.runs[0].id}.html", to_html(report))
         return {
-            **compare_choices(),
+            **compare_choices(request),
             summary: summary_markdown(report) + note,
             overall: table(parts.get("Overall")),
             comparison: table(compared),
@@ -192,7 +194,10 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads) -> None:
         }
 
     @readable_errors
-    def grade_file(path: str | None, dataset_path: str | None) -> dict[Any, Any]:
+    def grade_file(
+        path: str | None, dataset_path: str | None, request: gr.Request
+    ) -> dict[Any, Any]:
+        viewer.require_lead(request, "grade answers")
         if not path:
             raise InputError("No answers file chosen.", "Upload a .csv or .jsonl file first.")
         items = read_answers(path)

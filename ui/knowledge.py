@@ -9,7 +9,7 @@ import gradio as gr
 
 from assistant.errors import InputError
 from assistant.models import IngestReport
-from ui.common import esc, readable_errors
+from ui.common import Viewer, esc, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -29,8 +29,9 @@ def report_markdown(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
-def build(demo: gr.Blocks, coach: Coach) -> None:
-    """The Knowledge tab's components and events (inside ``demo``, an open gr.Blocks)."""
+def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
+    """The Knowledge tab's components and events (inside ``demo``, an open gr.Blocks); only
+    program leads change the knowledge."""
     gr.Markdown(
         "Add your own guides and notes (.md, .txt, .pdf, .html). The coach then cites them "
         "alongside the built-in best practice."
@@ -70,8 +71,10 @@ def build(demo: gr.Blocks, coach: Coach) -> None:
     @readable_errors
     def ingest(
         paths: list[str] | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects a progress bar)
     ) -> dict[Any, Any]:
+        viewer.require_lead(request, "add documents")
         if not paths:
             raise InputError("No files chosen.", "Drop or pick one or more files first.")
         progress(0, desc="Starting")
@@ -85,7 +88,8 @@ def build(demo: gr.Blocks, coach: Coach) -> None:
         return {**listing(), status: report_markdown(report), files: None}
 
     @readable_errors
-    def remove_document(doc_id: str | None) -> dict[Any, Any]:
+    def remove_document(doc_id: str | None, request: gr.Request) -> dict[Any, Any]:
+        viewer.require_lead(request, "remove documents")
         if not doc_id:
             raise InputError("No document selected.", "Pick one under Document to remove.")
         removed = coach.remove(doc_id)
