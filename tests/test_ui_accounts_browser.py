@@ -1,0 +1,155 @@
+"""The app 'coach serve' mounts, signed in, in a real browser: each person sees only their own
+conversations, and only program leads see (and may use) the Knowledge and Evaluate tabs.
+
+One server (FastAPI + the mounted Gradio UI, on uvicorn) serves the module over a copy of the
+built index; every page may only reach 127.0.0.1 and must not run injected script.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from types import SimpleNamespace
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.servers import free_port
+from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, PAYLOAD, ask, expect, snap
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.timeout(300),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),
+]
+PASSWORDS = {"ann": "ann-password", "ben": "ben-password", "lee": "lee-password"}
+
+
+@pytest.fixture(scope="module")
+def service(built_home, tmp_path_factory) -> Iterator[SimpleNamespace]:
+    import uvicorn
+
+    from assistant import Coach
+    from assistant.server.app import create_app
+
+    home = tmp_path_factory.mktemp("serve-ui") / "home"
+    shutil.copytree(built_home, home)
+    coach = Coach.open(home=home)
+    for name, role in (("ann", "mentee"), ("ben", "mentor"), ("lee", "program-lead")):
+        coach.accounts.add(name, role, PASSWORDS[name])
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(coach), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not server.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert server.started, "the server did not start"
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/ui/", coach=coach)
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def sign_in(browser, service, request):
+    """Open a fresh browser (no shared cookies) and sign in as someone."""
+
+    def open_as(name: str, password: str | None = None, expect_app: bool = True):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        outside: list[str] = []
+
+        def only_local(route) -> None:
+            if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.goto(service.url)
+        page.get_by_label("username").fill(name)
+        page.get_by_label("password").fill(password or PASSWORDS[name])
+        page.get_by_role("button", name="Login").click()
+        if expect_app:
+            expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
+
+        def finish() -> None:
+            snap(page, f"{request.node.name}-{name}")
+            pwned = page.evaluate("window.__pwned")
+            context.close()
+            assert pwned is None, "injected script ran in the page"
+            assert not outside, f"the page tried to reach other hosts: {outside}"
+
+        request.addfinalizer(finish)
+        return page
+
+    return open_as
+
+
+def test_a_wrong_password_does_not_sign_in(sign_in, service):
+    page = sign_in("ann", "not-her-password", expect_app=False)
+    expect(page.get_by_role("button", name="Login")).to_be_visible()
+    time.sleep(1)
+    expect(page.get_by_label("Your question")).to_have_count(0)
+
+
+def test_each_person_sees_only_their_own_conversations(sign_in, service):
+    ann = sign_in("ann")
+    expect(ann.locator("#signed-in")).to_contain_text("Signed in as ann (mentee)")
+    ask(ann, f"My mentor keeps cancelling our meetings. What should I do? {PAYLOAD}")
+    expect(ann.get_by_test_id("bot")).to_contain_text("[1]")
+    (mine,) = service.coach.list_sessions(user="ann")
+    ann.get_by_label("Past conversations").click()
+    expect(ann.get_by_role("option", name="My mentor keeps cancelling")).to_have_count(1)
+    ann.keyboard.press("Escape")
+
+    ben = sign_in("ben")
+    expect(ben.locator("#signed-in")).to_contain_text("Signed in as ben (mentor)")
+    ben.get_by_label("Past conversations").click()
+    time.sleep(1)  # what the page shows once loaded: nothing of ann's
+    assert not any("cancelling" in o for o in ben.get_by_role("option").all_inner_texts())
+    ben.keyboard.press("Escape")
+    expect(ben.get_by_role("tab", name="Knowledge")).to_have_count(0)
+    expect(ben.get_by_role("tab", name="Evaluate")).to_have_count(0)
+    # The role radio starts at the account's role.
+    expect(ben.get_by_role("radio", name="Mentor", exact=True)).to_be_checked()
+    assert service.coach.list_sessions(user="ben") == []
+    assert [s.id for s in service.coach.list_sessions(user="ann")] == [mine.id]
+
+
+def test_program_leads_see_the_knowledge_and_evaluate_tabs(sign_in):
+    lead = sign_in("lee")
+    expect(lead.get_by_role("tab", name="Knowledge")).to_be_visible(timeout=15_000)
+    expect(lead.get_by_role("tab", name="Evaluate")).to_be_visible()
+    lead.get_by_role("tab", name="Knowledge").click()
+    expect(lead.get_by_text("Add your own guides and notes")).to_be_visible()
+
+
+def test_lead_only_handlers_refuse_others_server_side(service):
+    """A hidden tab's events can still be called through Gradio's API: the handlers check."""
+    from assistant.errors import InputError
+    from ui.common import Viewer
+
+    viewer = Viewer(service.coach, accounts=True)
+    for name in ("ann", "ben"):
+        with pytest.raises(InputError, match="Only program leads can add documents"):
+            viewer.require_lead(SimpleNamespace(username=name), "add documents")
+    viewer.require_lead(SimpleNamespace(username="lee"), "add documents")
+    with pytest.raises(InputError, match="not signed in"):
+        viewer.user(SimpleNamespace(username=None))
+    assert Viewer(service.coach, accounts=False).user(None) is None
