@@ -44,7 +44,7 @@ browser:
 
 # The tests start their own PostgreSQL server (tests/postgres.py) from Debian's package.
 postgres:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)
 
 lint: setup-dev
 	$(BIN)/ruff check .
