@@ -5,12 +5,16 @@ measured) and asks different questions from ``load_questions.yaml`` through
 ``/v1/chat/completions``. It reports errors and latency percentiles; nothing here asserts a
 time (the machines are shared).
 
-    python -m evals.bench_server [--home DIR] [--clients 20] [--questions 10]   (prints JSON)
+    python -m evals.bench_server [--home DIR] [--clients 20] [--questions 10]
+
+prints JSON: the service under load, and the same number of questions asked of the facade
+directly, one at a time, in the same run (the baseline the ratio is against).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import threading
 import time
 import uuid
@@ -153,6 +157,32 @@ def running_server(coach: Coach) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+class Baseline(BaseModel):
+    """The same questions asked of the facade directly, one at a time, in the same run."""
+
+    requests: int
+    p50_ms: float
+    p95_ms: float
+    throughput_rps: float
+
+
+def facade_baseline(coach: Coach, questions: Sequence[str], count: int) -> Baseline:
+    """``count`` of the questions through ``coach.ask`` in this thread: no HTTP, no concurrency."""
+    latencies = []
+    started = time.perf_counter()
+    for turn in range(count):
+        asked = time.perf_counter()
+        coach.ask(questions[turn % len(questions)])
+        latencies.append((time.perf_counter() - asked) * 1000)
+    wall = time.perf_counter() - started
+    return Baseline(
+        requests=count,
+        p50_ms=round(sample_percentile(latencies, 50), 1),
+        p95_ms=round(sample_percentile(latencies, 95), 1),
+        throughput_rps=round(count / wall, 2),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=None)
@@ -160,9 +190,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--questions", type=int, default=10)
     args = parser.parse_args(argv)
     coach = Coach.open(home=args.home)
+    questions = load_questions()
+    baseline = facade_baseline(coach, questions, args.clients * args.questions)
     with load_users(coach, args.clients) as keys, running_server(coach) as url:
-        report = run_load(url, keys, args.questions, load_questions())
-    print(report.model_dump_json(indent=2))
+        report = run_load(url, keys, args.questions, questions)
+    print(
+        json.dumps(
+            {
+                "service": report.model_dump(),
+                "facade_baseline": baseline.model_dump(),
+                "throughput_ratio": round(report.throughput_rps / baseline.throughput_rps, 2),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":
