@@ -148,7 +148,10 @@ def running_server(coach: Coach) -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
+    deadline = time.monotonic() + 60
+    while not server.started:  # a server that cannot start (port taken) ends its thread
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the API server did not start on port {port}")
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"

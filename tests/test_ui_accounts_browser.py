@@ -12,12 +12,19 @@ import threading
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
-from urllib.parse import urlparse
 
 import pytest
 
 from tests.servers import free_port
-from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, PAYLOAD, ask, expect, snap
+from tests.test_ui_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PAYLOAD,
+    ask,
+    expect,
+    local_page,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -69,33 +76,13 @@ def sign_in(browser, service, request):
     """Open a fresh browser (no shared cookies) and sign in as someone."""
 
     def open_as(name: str, password: str | None = None, expect_app: bool = True):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        outside: list[str] = []
-
-        def only_local(route) -> None:
-            if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", only_local)
-        page = context.new_page()
+        page = local_page(browser, DESKTOP, request, f"{request.node.name}-{name}")
         page.goto(service.url)
         page.get_by_label("username").fill(name)
         page.get_by_label("password").fill(password or PASSWORDS[name])
         page.get_by_role("button", name="Login").click()
         if expect_app:
             expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
-
-        def finish() -> None:
-            snap(page, f"{request.node.name}-{name}")
-            pwned = page.evaluate("window.__pwned")
-            context.close()
-            assert pwned is None, "injected script ran in the page"
-            assert not outside, f"the page tried to reach other hosts: {outside}"
-
-        request.addfinalizer(finish)
         return page
 
     return open_as

@@ -73,8 +73,9 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _open(browser, app: RunningApp, request: pytest.FixtureRequest, viewport: dict):
-    """A page on the app that may only reach 127.0.0.1; checked and photographed afterwards."""
+def local_page(browser, viewport: dict, request: pytest.FixtureRequest, name: str):
+    """A page in a fresh context that may only reach 127.0.0.1; when the test ends it is
+    photographed, and the test fails if it ran injected script or tried to reach another host."""
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     outside: list[str] = []
 
@@ -87,17 +88,23 @@ def _open(browser, app: RunningApp, request: pytest.FixtureRequest, viewport: di
 
     context.route("**/*", only_local)
     page = context.new_page()
-    page.goto(app.url)
-    expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
 
     def finish() -> None:
-        snap(page, request.node.name)
+        snap(page, name)
         pwned = page.evaluate("window.__pwned")
         context.close()
         assert pwned is None, "injected script ran in the page"
         assert not outside, f"the page tried to reach other hosts: {outside}"
 
     request.addfinalizer(finish)
+    return page
+
+
+def _open(browser, app: RunningApp, request: pytest.FixtureRequest, viewport: dict):
+    """The app's page, once it has loaded."""
+    page = local_page(browser, viewport, request, request.node.name)
+    page.goto(app.url)
+    expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
     return page
 
 
