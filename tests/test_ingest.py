@@ -66,7 +66,18 @@ def test_long_section_is_split_and_keeps_its_path(tmp_path):
     assert all(len(c.text) <= 800 for c in chunks)
 
 
-@pytest.mark.parametrize("kind", ["md", "txt", "pdf", "html"])
+def make_docx(path: Path, heading: str, text: str) -> Path:
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Lighthouse retreats", level=0)
+    document.add_heading(heading, level=1)
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["md", "txt", "pdf", "html", "docx"])
 @pytest.mark.integration
 def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
     sentence = (
@@ -80,6 +91,8 @@ def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
         path.write_text(f"Lighthouse retreats\n\n{sentence}\n")
     elif kind == "pdf":
         make_pdf(path, sentence)
+    elif kind == "docx":
+        make_docx(path, "Negotiation drills", sentence)
     else:
         path.write_text(
             "<html><head><title>Lighthouse retreats</title><script>alert(1)</script></head>"
@@ -91,7 +104,7 @@ def test_ingest_each_format_then_search_finds_it(small_coach, tmp_path, kind):
     assert hits[0].doc_id == "retreat"
     assert "lighthouse" in hits[0].text.lower()
     assert "alert(1)" not in hits[0].text
-    if kind in ("md", "html"):
+    if kind in ("md", "html", "docx"):
         assert hits[0].section == "Negotiation drills"
 
 
@@ -204,11 +217,14 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     malformed.write_text("---\ntitle: [unclosed\n---\n# Body\n\nSome text here for you.\n")
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n")
+    rtf = tmp_path / "notes.rtf"
+    rtf.write_text("{\\rtf1 notes}")
     docx = tmp_path / "notes.docx"
     docx.write_bytes(b"PK\x03\x04")
     return {
         "missing": (tmp_path / "nope.md", "no such file"),
-        "unsupported": (docx, "unsupported file type '.docx'"),
+        "unsupported": (rtf, "unsupported file type '.rtf'"),
+        "docx-corrupt": (docx, "not a readable Word document"),
         "empty": (empty, "is empty"),
         "binary": (binary, "looks like a binary file"),
         "malformed": (malformed, "front matter"),
@@ -217,7 +233,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 
 @pytest.mark.parametrize(
-    "case", ["missing", "unsupported", "empty", "binary", "malformed", "pdf-no-text"]
+    "case",
+    ["missing", "unsupported", "docx-corrupt", "empty", "binary", "malformed", "pdf-no-text"],
 )
 @pytest.mark.integration
 def test_bad_input_is_reported_and_loses_nothing(small_coach, tmp_path, case):

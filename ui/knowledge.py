@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.errors import InputError
+from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.models import IngestReport
 from ui.common import Viewer, esc, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
-FILE_TYPES = [".md", ".markdown", ".txt", ".pdf", ".html", ".htm"]
+FILE_TYPES = list(SUPPORTED_SUFFIXES)
 HEADERS = ["ID", "Title", "Chunks", "Kind", "Source"]
 
 

@@ -1,4 +1,4 @@
-"""Turn a file (Markdown, text, PDF, HTML) into a LoadedDocument with Markdown-style headings."""
+"""Turn a file (Markdown, text, PDF, HTML, Word) into a LoadedDocument with `#` headings."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.errors import InputError
+from assistant.ingest.docx import docx_text
+from assistant.ingest.headings import mark_headings
+from assistant.ingest.html import html_text
+from assistant.ingest.pdf import pdf_text
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".html", ".htm", ".docx")
 _BINARY_SNIFF_BYTES = 8192
 
 
@@ -72,7 +76,7 @@ def _decode_text(path: Path, raw: bytes) -> str:
     if not utf16 and b"\x00" in raw[:_BINARY_SNIFF_BYTES]:
         raise InputError(
             f"{path}: looks like a binary file, not {path.suffix} text.",
-            "Export it as Markdown, plain text, PDF or HTML and ingest that file.",
+            "Export it as Markdown, plain text, PDF, HTML or Word (.docx) and ingest that file.",
         )
     for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
@@ -110,24 +114,18 @@ def _load_markdown(path: Path, raw: bytes) -> tuple[str, dict]:
 
 
 def _load_text(path: Path, raw: bytes) -> tuple[str, dict]:
-    return _decode_text(path, raw), {}
+    return mark_headings(_decode_text(path, raw)), {}
 
 
 def _load_pdf(path: Path, raw: bytes) -> tuple[str, dict]:
-    from io import BytesIO
-
-    from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(BytesIO(raw))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        title = (reader.metadata.title if reader.metadata else None) or ""
+        text, title = pdf_text(raw)
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise InputError(
             f"{path}: is not a readable PDF ({exc}).", "Check the file opens in a PDF viewer."
         ) from exc
-    text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text.strip():
         raise InputError(
             f"{path}: the PDF has no extractable text (it may be a scanned image).",
@@ -136,32 +134,24 @@ def _load_pdf(path: Path, raw: bytes) -> tuple[str, dict]:
     return text, {"title": title} if title else {}
 
 
-_HTML_HEADINGS = {"h1": "#", "h2": "##", "h3": "###", "h4": "####"}
-
-
 def _load_html(path: Path, raw: bytes) -> tuple[str, dict]:
-    from bs4 import BeautifulSoup
+    text, title = html_text(_decode_text(path, raw))
+    return text, {"title": title} if title else {}
 
-    text = _decode_text(path, raw)
-    soup = BeautifulSoup(text, "lxml")
-    for tag in soup(["script", "style", "noscript", "template", "nav", "footer", "iframe"]):
-        tag.decompose()
-    title = soup.title.get_text(strip=True) if soup.title else ""
-    body = soup.body or soup
-    blocks: list[str] = []
-    for element in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "blockquote"]):
-        if element.find_parent(["li", "blockquote"]) and element.name in {"p", "li"}:
-            continue
-        content = " ".join(element.get_text(" ", strip=True).split())
-        if not content:
-            continue
-        if element.name in _HTML_HEADINGS:
-            blocks.append(f"{_HTML_HEADINGS[element.name]} {content}")
-        elif element.name == "li":
-            blocks.append(f"- {content}")
-        else:
-            blocks.append(content)
-    return "\n\n".join(blocks), {"title": title} if title else {}
+
+def _load_docx(path: Path, raw: bytes) -> tuple[str, dict]:
+    from zipfile import BadZipFile
+
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        text, title = docx_text(raw)
+    except (BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError(
+            f"{path}: is not a readable Word document ({exc}).",
+            "Check it opens in Word or LibreOffice and save it again as .docx.",
+        ) from exc
+    return text, {"title": title} if title else {}
 
 
 _LOADERS: dict[str, Callable[[Path, bytes], tuple[str, dict]]] = {
@@ -171,6 +161,7 @@ _LOADERS: dict[str, Callable[[Path, bytes], tuple[str, dict]]] = {
     ".pdf": _load_pdf,
     ".html": _load_html,
     ".htm": _load_html,
+    ".docx": _load_docx,
 }
 
 
