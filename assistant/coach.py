@@ -163,7 +163,13 @@ class Coach:
     @property
     def answerer(self) -> Answerer:
         """The answering pipeline (built on the current retriever, so it can be swapped)."""
-        return Answerer(self.settings, self.retriever, self.index.sentences, self.router)
+        return Answerer(
+            self.settings,
+            self.retriever,
+            self.index.sentences,
+            self.router,
+            own_documents=lambda: frozenset(d.doc_id for d in self.documents() if not d.builtin),
+        )
 
     @property
     def drafter(self) -> Drafter:

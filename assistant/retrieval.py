@@ -39,6 +39,11 @@ class NoRerank:
         return chunks
 
 
+# How much less similar than the best passage of a named document another of its passages may
+# be and still answer (MiniLM cosine; a document's other sections score well below its best).
+PREFER_MARGIN = 0.08
+
+
 class RetrievalOptions(BaseModel):
     """How to search: mode, how many results, per-document cap, role boost, candidate pool."""
 
@@ -54,6 +59,10 @@ class RetrievalOptions(BaseModel):
     # (0 turns this routing off, and with it the example-question relevance floor).
     question_weight: float = 1.0
     exclude_topics: frozenset[str] = frozenset()
+    # Documents the question names ("the handbook": the user's own). Their passages at least
+    # ``prefer_floor`` close to the query are all that is returned; none that close, no effect.
+    prefer_docs: frozenset[str] = frozenset()
+    prefer_floor: float = 0.25
 
 
 class Retrieval(BaseModel):
@@ -140,6 +149,8 @@ class HybridRetriever:
             ranked = self._fuse(dense, lexical, questions, options)
         if options.exclude_topics:
             ranked = [c for c in ranked if not options.exclude_topics.intersection(c.topics)]
+        if options.prefer_docs:
+            ranked = self._preferred(vector, pool, options) or ranked
         if options.role:
             ranked = sorted(
                 ranked,
@@ -166,6 +177,25 @@ class HybridRetriever:
             best_similarity=best,
             best_question_similarity=max(questions.values(), default=0.0),
         )
+
+    def _preferred(
+        self,
+        vector: list[float],
+        pool: int,
+        options: RetrievalOptions,
+    ) -> list[RetrievedChunk]:
+        """The named documents' passages that answer: the closest, and those nearly as close
+        (within ``PREFER_MARGIN``), above the floor, closest first. A document the general
+        search missed is still found; the rest of it is left out (its other sections do not
+        answer the question)."""
+        own = [
+            c
+            for c in self.vectors.search(vector, pool, doc_ids=options.prefer_docs)
+            if not options.exclude_topics.intersection(c.topics)
+        ]
+        best = max((c.dense_score or -1.0 for c in own), default=-1.0)
+        floor = max(options.prefer_floor, best - PREFER_MARGIN)
+        return [c for c in own if (c.dense_score or -1.0) >= floor]
 
     @staticmethod
     def _fuse(

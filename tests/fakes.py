@@ -65,9 +65,15 @@ class MemoryVectors:
         self.chunks = chunks
         self.matrix = embeddings.encode([chunk.indexed_text for chunk in chunks])
 
-    def search(self, query_vector: list[float], k: int) -> list[RetrievedChunk]:
+    def search(
+        self, query_vector: list[float], k: int, doc_ids: frozenset[str] = frozenset()
+    ) -> list[RetrievedChunk]:
         similarity = self.matrix @ np.asarray(query_vector, dtype=np.float32)
-        order = np.argsort(-similarity, kind="stable")[:k]
+        order = [
+            i
+            for i in np.argsort(-similarity, kind="stable")
+            if not doc_ids or self.chunks[i].doc_id in doc_ids
+        ][:k]
         return [
             self.chunks[i].retrieved(float(similarity[i]), dense_score=float(similarity[i]))
             for i in order

@@ -9,7 +9,7 @@ from typing import get_args
 
 import pytest
 
-from assistant.answering import fixed_replies
+from assistant.answering import fixed_replies, own_documents
 from assistant.data_files import placeholders, shown
 from assistant.drafting import agenda, agreement, messages, tone
 from assistant.drafting.models import (
@@ -34,6 +34,7 @@ FILES = {
     "agreement": (agreement.load_agreement, agreement.AGREEMENT_FILE),
     "tone": (tone.load_tone, tone.TONE_FILE),
     "replies": (fixed_replies.load_replies, fixed_replies.REPLIES_FILE),
+    "own_documents": (own_documents.load_words, own_documents.OWN_DOCUMENTS_FILE),
 }
 
 

@@ -130,3 +130,20 @@ def test_documents_are_ranked_by_summed_evidence():
         chunk("4", "lexical-only"),
     ]
     assert documents_by_evidence(chunks) == ["pair", "single", "lexical-only"]
+
+
+@pytest.mark.unit
+def test_named_documents_come_first_even_when_the_general_search_misses_them(retriever):
+    options = RetrievalOptions(k=3, prefer_docs=frozenset({"smart-goals"}), prefer_floor=-1.0)
+    found = retriever.retrieve("meetings keep getting cancelled", options)
+    assert [c.doc_id for c in found.chunks] == ["smart-goals"]
+    unpreferred = retriever.retrieve("meetings keep getting cancelled", RetrievalOptions(k=3))
+    assert "smart-goals" not in [c.doc_id for c in unpreferred.chunks]
+
+
+@pytest.mark.unit
+def test_named_documents_that_are_not_close_enough_change_nothing(retriever):
+    plain = retriever.retrieve("meetings keep getting cancelled", RetrievalOptions(k=3))
+    options = RetrievalOptions(k=3, prefer_docs=frozenset({"smart-goals"}), prefer_floor=0.99)
+    found = retriever.retrieve("meetings keep getting cancelled", options)
+    assert [c.id for c in found.chunks] == [c.id for c in plain.chunks]

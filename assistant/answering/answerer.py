@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 import numpy as np
 
 from assistant.answering import fixed_replies
+from assistant.answering.own_documents import refers_to_own_documents, without_reference
 from assistant.backends import backend_failure, make_chat_model
 from assistant.config import RetrievalMode, Settings
 from assistant.errors import InputError
@@ -61,11 +62,15 @@ class Answerer:
         retriever: HybridRetriever,
         sentences: SentenceStore,
         router: SafetyRouter,
+        own_documents: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
+        """``own_documents`` lists the ids of the user's documents, read when a question
+        names one ("the handbook")."""
         self.settings = settings
         self.retriever = retriever
         self.sentences = sentences
         self.router = router
+        self.own_documents = own_documents
         self.composer = Composer(sentences, retriever.vectors)
 
     def stream(
@@ -83,7 +88,10 @@ class Answerer:
         vector = self.retriever.embeddings.embed_query(question)
         route = self.router.route(question, vector)
         base = Answer(question=question, role=role, text="", backend=backend, route=route)
-        if route.category == "out_of_scope":
+        # A question about the user's own guide ("What trends does the handbook mention?") is
+        # theirs to ask even where the built-in scope would refuse it; escalation still comes first.
+        own = self.own_documents() if refers_to_own_documents(question) else frozenset()
+        if route.category == "out_of_scope" and not own:
             answer = base.model_copy(
                 update={"mode": "refusal", "text": fixed_replies.refusal_text(role)}
             )
@@ -99,9 +107,16 @@ class Answerer:
         query = history_query(question, history)
         if backend != "composer" and history:
             query = self._condense(question, history, backend)
+        if own:
+            query = without_reference(query)
         # Safety guidance is for escalations (routed above), not for coaching answers.
         options = RetrievalOptions(
-            mode=retrieval, k=self.settings.top_k, role=role, exclude_topics=frozenset({"safety"})
+            mode=retrieval,
+            k=self.settings.top_k,
+            role=role,
+            exclude_topics=frozenset({"safety"}),
+            prefer_docs=own,
+            prefer_floor=self.settings.relevance_floor,
         )
         found = self.retriever.retrieve(query, options, vector if query == question else None)
         retrieved_at = time.perf_counter()
@@ -119,7 +134,12 @@ class Answerer:
             return
 
         if backend == "composer":
-            composition = self.composer.compose(query, role, found.chunks, found.query_vector)
+            own_only = bool(own) and all(c.doc_id in own for c in found.chunks)
+            composition = (
+                self.composer.compose_sections(found.chunks)
+                if own_only
+                else self.composer.compose(query, role, found.chunks, found.query_vector)
+            )
             yield from composition.text.splitlines(keepends=True)
             answer = base.model_copy(
                 update={"text": composition.text, "citations": composition.citations}

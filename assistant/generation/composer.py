@@ -87,6 +87,31 @@ def documents_by_evidence(chunks: list[RetrievedChunk]) -> list[str]:
     return sorted(evidence, key=lambda doc_id: -evidence[doc_id])
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•◦▪–·]|\d{1,2}[.)])\s+")
+
+
+def section_lines(text: str, max_words: int) -> list[str]:
+    """A section as answer lines: its paragraphs joined, each list item a ``- `` line; cut
+    after the paragraph or item that reaches ``max_words`` (never inside one)."""
+    lines: list[str] = []
+    words = 0
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            lines.append(f"- {line[item.end() :]}")
+        elif lines and not lines[-1].startswith("- ") and words and not raw[:1].isspace():
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+        words += len(line.split())
+        if words >= max_words:
+            break
+    return lines or [text.strip()]
+
+
 class Composer:
     """Extractive, deterministic answer composition over the sentence store."""
 
@@ -195,6 +220,21 @@ class Composer:
             action = action[:1].upper() + action[1:]
             chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
             lines += ["", f"**Next step this week:** {action} [{book.cite(chunk)}]"]
+        return Composition(text="\n".join(lines), citations=book.citations)
+
+    def compose_sections(self, chunks: list[RetrievedChunk], max_words: int = 150) -> Composition:
+        """The sections themselves, whole, for a question about the user's own guide ("What
+        trends does the handbook mention?"): a handbook covers many topics, so its other
+        sections are not advice on this one, and a list is only an answer with all its items."""
+        book = CitationBook()
+        lead = chunks[0]
+        lines = [f"Here is what **{lead.title}** says:", ""]
+        for chunk in chunks[: self.min_points]:
+            heading = chunk.section.split(" > ")[-1]
+            body = section_lines(chunk.text, max_words)
+            first = f"**{heading}:** {body[0]}" if heading and self.headings else body[0]
+            lines.append(f"- {first} [{book.cite(chunk)}]")
+            lines += [f"  {line}" for line in body[1:]]
         return Composition(text="\n".join(lines), citations=book.citations)
 
     def _companions(

@@ -206,11 +206,16 @@ class VectorStore:
     def count(self) -> int:
         return self._collection.count()
 
-    def search(self, query_vector: list[float], k: int) -> list[RetrievedChunk]:
-        """Nearest chunks by cosine similarity (score in [-1, 1], higher is closer)."""
+    def search(
+        self, query_vector: list[float], k: int, doc_ids: frozenset[str] = frozenset()
+    ) -> list[RetrievedChunk]:
+        """Nearest chunks by cosine similarity (score in [-1, 1], higher is closer), only of
+        the documents ``doc_ids`` when given."""
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids else None
         data = self._collection.query(
             query_embeddings=[list(query_vector)],
             n_results=k,
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         results = []
