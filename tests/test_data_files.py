@@ -11,7 +11,7 @@ import pytest
 
 from assistant.answering import fixed_replies, own_documents
 from assistant.data_files import placeholders, shown
-from assistant.drafting import agenda, agreement, messages, tone
+from assistant.drafting import agenda, agreement, feedback, messages, tone
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
@@ -33,6 +33,7 @@ FILES = {
     "messages": (messages.load_messages, messages.MESSAGES_FILE),
     "agreement": (agreement.load_agreement, agreement.AGREEMENT_FILE),
     "tone": (tone.load_tone, tone.TONE_FILE),
+    "feedback": (feedback.load_feedback, feedback.FEEDBACK_FILE),
     "replies": (fixed_replies.load_replies, fixed_replies.REPLIES_FILE),
     "own_documents": (own_documents.load_words, own_documents.OWN_DOCUMENTS_FILE),
 }
@@ -142,6 +143,12 @@ BROKEN = [
     ("tone", "- rude\n", "- rude(\n", "'rude(' is not a regular expression"),
     ("tone", "not_after: [we, i]", "not_after: [we, i+]", "rules.absolute"),
     ("tone", "  length: ", "  lenth: ", "practice.lenth"),
+    ("tone", "drop_clauses_with: [label,", "drop_clauses_with: [labels,", "drop_clauses_with"),
+    ("tone", 'you never\\\\b"', 'you never(\\\\b"', "rewrite.replace.2.pattern"),
+    ("tone", "placeholder: what they", "placeholder: x{what} they", "shown in braces"),
+    ("feedback", "next time: {request}.", "next time: {requst}.", "uses {requst}"),
+    ("feedback", "  redirecting:\n", "  redirected:\n", "next_step.redirected"),
+    ("feedback", "example: ", "exampel: ", "exampel"),
     ("replies", "    program-lead: *legal_medical\n", "", "legal_medical has nothing for"),
     ("replies", "{emergency}\n    mentor", "{emergancy}\n    mentor", "uses {emergancy}"),
     ("replies", "crisis: crisis-legal", "crisis: crisis-legally", "does not exist"),
@@ -199,12 +206,12 @@ def test_an_edited_agenda_template_changes_the_agenda(tmp_path, monkeypatch):
 
 def test_an_edited_agreement_clause_changes_the_agreement(tmp_path, monkeypatch):
     copy = edited_copy(
-        tmp_path, agreement.AGREEMENT_FILE, "Either of us can say no", "Both of us may say no"
+        tmp_path, agreement.AGREEMENT_FILE, "Each of us is free to decline", "Both may decline"
     )
     monkeypatch.setattr(agreement, "agreement_sections", lambda: agreement.load_agreement(copy))
     drafted = agreement.draft_agreement(FakeTools(), AgreementRequest(mentor="Ana", mentee="Bo"))
     clauses = [c for section in drafted.sections for c in section.clauses]
-    assert "Both of us may say no to a request." in clauses
+    assert "Both may decline a request." in clauses
     assert "Ana is not Bo's manager or, by default, their sponsor." in clauses
     assert drafted.warnings == []
 

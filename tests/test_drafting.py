@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 
 from assistant.drafting.agenda import agendas, allocate, select_blocks
+from assistant.drafting.borrowed import Borrowed
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
     FeedbackRequest,
+    MessageKind,
     MessageRequest,
+    Party,
     cited_numbers,
 )
 from assistant.drafting.render import to_markdown, to_text
 from assistant.drafting.requests import build_request
+from assistant.drafting.rewording import reword_behavior
 from assistant.drafting.tone import check_tone
 from assistant.errors import InputError
+from evals.drafting import knowledge_text, load_cases, run_cases
 
 GOALS = ["present confidently to senior leaders", "move into a team lead role"]
 LENA = FeedbackRequest(
@@ -312,11 +318,11 @@ def test_tone_check_passes_clean_feedback(text):
 @pytest.mark.parametrize(
     ("kind", "to", "must"),
     [
-        ("reengage", "mentor", "Would a shorter 30-minute call"),
+        ("reengage", "mentor", "such as a shorter call"),
         ("reengage", "mentee", "Are you still keen to continue"),
         ("thank-you", "mentor", "What helped most was"),
         ("thank-you", "mentee", "I've seen real growth"),
-        ("ask-mentor", "mentor", "no worries at all"),
+        ("ask-mentor", "mentor", "please don't worry"),
         ("reschedule", "mentee", "Could we meet at"),
     ],
 )
@@ -414,3 +420,105 @@ def test_message_accepts_a_kind_and_fields(coach):
     assert draft.citations
     with pytest.raises(InputError, match="kind"):
         coach.message("serenade")
+
+
+# Redirecting feedback is reworded, beside what was typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "said", "left_out"),
+    [
+        (
+            "you always interrupt people, it's lazy and unprofessional",
+            "I noticed you interrupt people",
+            ["always", "it's lazy and unprofessional"],
+        ),
+        (
+            "you never send the agenda before our calls",
+            "I noticed you didn't send the agenda before our calls",
+            ["never"],
+        ),
+        ("you're always late to our 1:1s", "I noticed you were late to our 1:1s", ["always"]),
+        (
+            "you are so lazy",
+            "I noticed {what they did or said, as a camera would record it}",
+            ["you are so lazy"],
+        ),
+    ],
+)
+@pytest.mark.unit
+def test_labels_and_absolutes_are_taken_out_and_what_happened_is_kept(typed, said, left_out):
+    rewording = reword_behavior(typed)
+    assert rewording is not None
+    assert (rewording.original, rewording.rewritten, rewording.left_out) == (typed, said, left_out)
+
+
+@pytest.mark.unit
+def test_an_observable_behaviour_is_not_reworded():
+    assert reword_behavior("you interrupted Lena twice while she was explaining the budget") is None
+
+
+@pytest.mark.integration
+def test_redirecting_feedback_sends_the_rewrite_and_shows_the_original_beside_it(coach):
+    request = FeedbackRequest(
+        situation="in Tuesday's team meeting",
+        behavior="you always interrupt people, it's lazy and unprofessional",
+        impact="others stopped sharing ideas",
+        kind="redirecting",
+    )
+    draft = coach.feedback(request)
+    assert draft.parts[1].text == "In Tuesday's team meeting, I noticed you interrupt people."
+    assert not re.search(r"always|lazy|unprofessional", draft.text)
+    assert {w.issue for w in draft.tone} == {"absolute", "label"}
+    markdown = to_markdown(draft)
+    assert f"You wrote: “{request.behavior}”" in markdown
+    assert "The draft says: “I noticed you interrupt people”" in markdown
+    reinforcing = coach.feedback(request.model_copy(update={"kind": "reinforcing"}))
+    assert reinforcing.rewording is None and "always" in reinforcing.text
+
+
+# Nothing borrowed: the text to send holds the person's words, ours and placeholders
+
+
+def every_builtin_request():
+    yield from (
+        MessageRequest(kind=kind, to=to) for kind in get_args(MessageKind) for to in get_args(Party)
+    )
+    yield from (
+        LENA,
+        LENA.model_copy(update={"kind": "reinforcing", "direction": "mentee-to-mentor"}),
+    )
+
+
+@pytest.mark.integration
+def test_no_draft_sends_a_sentence_of_the_guides(coach):
+    guides = Borrowed(knowledge_text(coach.settings.knowledge_dir))
+    borrowed = []
+    for request in every_builtin_request():
+        draft = (coach.feedback if isinstance(request, FeedbackRequest) else coach.message)(request)
+        given = [str(v) for v in request.model_dump().values()]
+        borrowed += guides.found_in(draft.text, given)
+    agreement = coach.agreement(AgreementRequest(mentor="Ana", mentee="Bo", goals=GOALS))
+    borrowed += [
+        run for section in agreement.sections for c in section.clauses for run in guides.found_in(c)
+    ]
+    assert borrowed == []
+    results = run_cases(coach, load_cases())
+    assert len(results) == 30
+    assert [(r.id, r.borrowed) for r in results if r.borrowed] == []
+    assert [(r.id, r.kept_flagged) for r in results if r.kept_flagged] == []
+
+
+@pytest.mark.unit
+def test_a_borrowed_run_of_words_is_found_but_placeholders_and_common_phrases_are_not():
+    guides = Borrowed(["Last time we talked about how you open presentations. How did it go?"])
+    assert guides.found_in("Hi! Last time we talked about how you open presentations.") == [
+        "last time we talked about how you",
+        "time we talked about how you open",
+        "we talked about how you open presentations",
+    ]
+    assert guides.found_in("Last time we talked, {how you open presentations}") == []
+    assert guides.found_in("How did it go last time we talked?") == []
+    assert guides.found_in("Presentations. How did it go?") == []
+    said = "last time we talked about how you open presentations"
+    assert guides.found_in(f"As you said: {said}.", given=[said]) == []

@@ -47,7 +47,14 @@ def tone_markdown(draft: FeedbackDraft) -> str:
     found = [
         f"- **{esc(w.issue)}** ({esc(', '.join(w.words))}): {esc(w.suggestion)}" for w in draft.tone
     ]
-    return "**Tone check:** consider rewording\n\n" + "\n".join(found)
+    text = "**Tone check:** consider rewording\n\n" + "\n".join(found)
+    if draft.rewording:
+        text += (
+            "\n\n**Reworded in the draft** (change it back if it no longer says what "
+            f"happened):\n\n- You wrote: “{esc(draft.rewording.original)}”\n"
+            f"- The draft says: “{esc(draft.rewording.rewritten)}”"
+        )
+    return text
 
 
 def _optional(text: str | None) -> str | None:

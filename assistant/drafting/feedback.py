@@ -3,33 +3,71 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
-from assistant.drafting.grounding import Found, Grounder, quoted_question
+from pydantic import model_validator
+
+from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
+from assistant.drafting.grounding import Grounder, quoted_question
 from assistant.drafting.models import (
     DraftPart,
     FeedbackDraft,
+    FeedbackKind,
     FeedbackRequest,
     MessageBody,
-    strip_marks,
 )
+from assistant.drafting.rewording import reword_behavior
 from assistant.drafting.tone import check_tone, practice
 from assistant.drafting.wording import lower_first, sentence
 from assistant.drafting.writer import write
+from assistant.resources import package_folder
 
 if TYPE_CHECKING:
     from assistant.drafting.tools import DraftTools
 
-OPENING = "Do you have a few minutes? I'd like to share something I noticed."
-DEFAULT_INVITATION = "How did it look from your side?"
-NEXT_STEP_QUERY = {
-    "redirecting": "finish feedback by working out together what to try next time",
-    "reinforcing": "follow up and acknowledge the effort so they keep doing what worked",
-}
-DEFAULT_NEXT_STEP = {
-    "redirecting": "What might you try differently next time?",
-    "reinforcing": "How could you do more of this?",
-}
+FEEDBACK_FILE = package_folder("assistant.drafting", "data") / "feedback.yaml"
+
+
+class Prompted(DataModel):
+    """A part in the product's own words and the query for the practice it follows."""
+
+    text: Text
+    query: Text
+
+
+class FeedbackFile(DataModel):
+    """``data/feedback.yaml``: the words of a feedback draft around what the person typed."""
+
+    opening: Prompted
+    observation_query: Text
+    impact_query: Text
+    invitation: Prompted
+    next_step: dict[FeedbackKind, Prompted]
+    request: Text
+    example: Text
+
+    @model_validator(mode="after")
+    def _valid(self) -> FeedbackFile:
+        check_placeholders(self.request, {"request"}, "{request}", "request")
+        check_placeholders(self.example, {"question"}, "{question}", "example")
+        missing = [kind for kind in get_args(FeedbackKind) if kind not in self.next_step]
+        if missing:
+            raise ValueError(f"next_step has no part for {', '.join(missing)} feedback")
+        return self
+
+
+def load_feedback(path: Path = FEEDBACK_FILE) -> FeedbackFile:
+    return load_data_file(path, FeedbackFile)
+
+
+@cache
+def feedback_words() -> FeedbackFile:
+    """The shipped feedback wording, read once."""
+    return load_feedback()
+
+
 # Phrases that can open the sentence as they are: "During the review", "Last Tuesday".
 _TIME_OR_PLACE = re.compile(
     r"(in|at|during|when|on|after|before|while|as)\b|(yesterday|today)\b(?!')"
@@ -54,76 +92,83 @@ def keeps(text: str, phrase: str) -> bool:
     return len(words & set(re.findall(r"\w+", text.lower()))) >= len(words) / 2
 
 
-def asked(grounder: Grounder, label: str, found: Found, default: str) -> DraftPart:
-    """A part that asks a question the passages suggest, with the practice it comes from."""
+def asked(grounder: Grounder, label: str, prompted: Prompted, example: str) -> DraftPart:
+    """A part that asks the product's own question; the practice it follows and an example
+    question from the guides go in its basis. An example is about someone else's situation
+    ("How did Thursday go?"), so sent as the person's own words it would be untrue."""
+    found = grounder.search(prompted.query)
     basis = grounder.advice(found)
-    question = next(filter(None, map(quoted_question, basis)), None)
-    if question is None:
-        examples = grounder.questions(found, 1)
-        basis += examples
-        question = strip_marks(examples[0]) if examples else default
-    return DraftPart(label=label, text=question, basis=basis)
+    if not any(map(quoted_question, basis)):
+        for cited in grounder.questions(found, 1):
+            question, mark = cited.rsplit(" ", 1)
+            basis.append(f"{example.format(question=question)} {mark}")
+    return DraftPart(label=label, text=prompted.text, basis=basis)
 
 
 def draft_feedback(
     tools: DraftTools, request: FeedbackRequest, backend: str | None = None
 ) -> FeedbackDraft:
-    """Feedback in SBI form with a tone check; each part cites the practice it follows."""
+    """Feedback in SBI form with a tone check; each part cites the practice it follows.
+
+    In redirecting feedback, a behaviour typed with labels or absolutes is said without them
+    (``rewording``, shown beside the original)."""
+    words = feedback_words()
     giver, receiver = request.direction.split("-to-")
     wording = [request.situation, request.behavior, request.impact, request.request or ""]
     tone = check_tone(" ".join(wording), behavior=request.behavior)
+    rewording = reword_behavior(request.behavior) if request.kind == "redirecting" else None
+    behavior = rewording.rewritten if rewording else request.behavior
     grounder = tools.grounder(role=giver)
     parts = [
-        grounder.part("Ask permission", OPENING, "ask permission first: are you open to feedback"),
+        grounder.part("Ask permission", words.opening.text, words.opening.query),
         grounder.part(
             "Situation and behaviour",
-            observation(request.situation, request.behavior),
-            "behaviour: what the person actually did or said, as a camera would record it",
+            observation(request.situation, behavior),
+            words.observation_query,
         ),
     ]
     parts[-1].basis += grounder.advice(grounder.search(f"{request.kind} feedback names"))
     for warning in tone:
         parts[-1].basis += grounder.advice(grounder.search(practice(warning.issue)))
     parts += [
-        grounder.part(
-            "Impact",
-            sentence(request.impact),
-            "keep the impact factual and avoid guessing at motives",
-        ),
-        asked(
-            grounder,
-            "Invite a response",
-            grounder.search("after giving feedback, stop talking and invite their view"),
-            DEFAULT_INVITATION,
-        ),
+        grounder.part("Impact", sentence(request.impact), words.impact_query),
+        asked(grounder, "Invite a response", words.invitation, words.example),
     ]
-    step = grounder.search(NEXT_STEP_QUERY[request.kind])
+    step = words.next_step[request.kind]
     if request.request:
-        suggestion = f"My suggestion for next time: {lower_first(request.request).rstrip('.')}."
-        parts.append(DraftPart(label="Next step", text=suggestion, basis=grounder.advice(step)))
+        suggestion = words.request.format(request=lower_first(request.request).rstrip("."))
+        basis = grounder.advice(grounder.search(step.query))
+        parts.append(DraftPart(label="Next step", text=suggestion, basis=basis))
     else:
-        parts.append(asked(grounder, "Next step", step, DEFAULT_NEXT_STEP[request.kind]))
+        parts.append(asked(grounder, "Next step", step, words.example))
     body = MessageBody(
         subject=f"{request.kind.capitalize()} feedback for your {receiver}", parts=parts
     )
     written = write(
-        tools.settings, body, grounder, backend, request, lambda b: feedback_problems(b, request)
+        tools.settings,
+        body,
+        grounder,
+        backend,
+        request,
+        lambda b: feedback_problems(b, request, behavior),
     )
     return FeedbackDraft(
         **written.body.model_dump(),
         kind=request.kind,
         direction=request.direction,
         tone=tone,
+        rewording=rewording,
         citations=written.citations,
         backend=written.backend,
         warnings=written.warnings,
     )
 
 
-def feedback_problems(body: MessageBody, request: FeedbackRequest) -> list[str]:
-    """Why a feedback draft does not say what the person asked it to (empty when it does)."""
+def feedback_problems(body: MessageBody, request: FeedbackRequest, behavior: str) -> list[str]:
+    """Why a feedback draft does not say what the person asked it to (empty when it does);
+    ``behavior`` is the behaviour as the draft says it."""
     return [
         f"it drops the {name}"
-        for name, phrase in [("behaviour", request.behavior), ("impact", request.impact)]
+        for name, phrase in [("behaviour", behavior), ("impact", request.impact)]
         if not keeps(body.text, phrase)
     ]

@@ -126,6 +126,10 @@ class Grounder:
             label=label, text=text, basis=self.advice(self.search(query)) if query else []
         )
 
+    def quoted(self) -> list[str]:
+        """Every sentence this draft took from the passages."""
+        return [text for quotes in self._quotes.values() for text in quotes]
+
     def cited_passages(self) -> list[str]:
         """The cited passages as '[n] Title > Section: the sentences used', in citation order."""
         return [
@@ -146,7 +150,7 @@ class Grounder:
 
     def _pick(self, found: Found, count: int, extract: Extractor) -> list[str]:
         by_id = {chunk.id: chunk for chunk in found.chunks}
-        used_texts = {text for quotes in self._quotes.values() for text in quotes}
+        used_texts = set(self.quoted())
         units: list[Unit] = []
         texts: list[str] = []
         for unit in self.sentences.units_for(list(by_id)):

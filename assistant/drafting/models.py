@@ -153,10 +153,19 @@ class FeedbackRequest(DraftRequest):
     request: str | None = Field(default=None, max_length=300)
 
 
+class Rewording(BaseModel):
+    """The behaviour as typed and as the draft says it, shown side by side."""
+
+    original: str
+    rewritten: str
+    left_out: list[str] = Field(description="The labels, absolutes and judgments taken out.")
+
+
 class FeedbackDraft(Draft, MessageBody):
     kind: FeedbackKind
     direction: FeedbackDirection
     tone: list[ToneWarning] = Field(default_factory=list)
+    rewording: Rewording | None = None
 
 
 class MessageRequest(DraftRequest):

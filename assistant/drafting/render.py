@@ -60,7 +60,17 @@ def _feedback(draft: FeedbackDraft) -> list[str]:
     giver, receiver = draft.direction.split("-to-")
     lines = _message(f"{draft.kind.capitalize()} feedback ({giver} → {receiver})", draft)
     checks = [f"**{w.issue}** ({', '.join(w.words)}): {w.suggestion}" for w in draft.tone]
-    return lines + (_bullets("Tone check", checks) or ["**Tone check:** no issues found.", ""])
+    lines += _bullets("Tone check", checks) or ["**Tone check:** no issues found.", ""]
+    if draft.rewording:
+        lines += _bullets(
+            "Reworded in the draft (change it back if it no longer says what happened)",
+            [
+                f"You wrote: “{draft.rewording.original}”",
+                f"The draft says: “{draft.rewording.rewritten}”",
+                f"Left out: {', '.join(f'“{w}”' for w in draft.rewording.left_out)}",
+            ],
+        )
+    return lines
 
 
 def _agreement(draft: AgreementDraft) -> list[str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 from pathlib import Path
-from typing import get_args
+from typing import Annotated, get_args
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import AfterValidator, Field, PositiveInt, field_validator, model_validator
 
 from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
 from assistant.drafting.models import ToneIssue, ToneWarning
@@ -20,24 +20,25 @@ from assistant.resources import package_folder
 TONE_FILE = package_folder("assistant.drafting", "data") / "tone.yaml"
 
 
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_compiles)]
+
+
 class WordRule(DataModel):
     """Words (regular expressions) matched as whole words, unless right after a ``not_after``
     word; ``marks`` are matched anywhere."""
 
-    words: tuple[Text, ...] = Field(min_length=1)
-    not_after: tuple[Text, ...] = ()
-    marks: tuple[Text, ...] = ()
+    words: tuple[Regex, ...] = Field(min_length=1)
+    not_after: tuple[Regex, ...] = ()
+    marks: tuple[Regex, ...] = ()
     suggestion: Text
-
-    @field_validator("words", "not_after", "marks")
-    @classmethod
-    def _regexes(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
-        return patterns
 
     @model_validator(mode="after")
     def _combines(self) -> WordRule:
@@ -56,13 +57,38 @@ class WordRule(DataModel):
         return re.compile(source, re.I)
 
 
+class Replacement(DataModel):
+    """A pattern of the behaviour as typed and what it becomes in the rewrite."""
+
+    pattern: Regex
+    with_: str = Field(alias="with")
+
+
+class RewriteRules(DataModel):
+    """How a redirecting draft rewrites the behaviour: see ``rewrite:`` in ``data/tone.yaml``."""
+
+    breaks: tuple[Regex, ...] = Field(min_length=1)
+    drop_clauses_with: tuple[ToneIssue, ...]
+    replace: tuple[Replacement, ...]
+    placeholder: Text
+
+    @field_validator("placeholder")
+    @classmethod
+    def _no_braces(cls, text: str) -> str:
+        if set(text) & set("{}"):
+            raise ValueError("is shown in braces: write it without")
+        return text
+
+
 class ToneFile(DataModel):
-    """``data/tone.yaml``: the word rules, the length limit and each issue's practice query."""
+    """``data/tone.yaml``: the word rules, the length limit, each issue's practice query and
+    the rules that rewrite a behaviour as typed."""
 
     rules: dict[ToneIssue, WordRule]  # checked in this order
     max_words: PositiveInt
     length_suggestion: Text
     practice: dict[ToneIssue, Text]  # what to search the knowledge for, to explain an issue
+    rewrite: RewriteRules
 
     @model_validator(mode="after")
     def _valid(self) -> ToneFile:
@@ -74,6 +100,9 @@ class ToneFile(DataModel):
         check_placeholders(
             self.length_suggestion, {"max_words"}, "{max_words}", "length_suggestion"
         )
+        unknown = [i for i in self.rewrite.drop_clauses_with if i not in self.rules]
+        if unknown:
+            raise ValueError(f"rewrite.drop_clauses_with: {unknown[0]!r} has no rule")
         return self
 
 

@@ -17,7 +17,9 @@ from langchain_core.exceptions import OutputParserException
 from pydantic import BaseModel, ValidationError
 
 from assistant.backends import backend_failure, make_chat_model
+from assistant.drafting.borrowed import Borrowed
 from assistant.drafting.grounding import Grounder
+from assistant.drafting.models import MessageBody
 from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
 
@@ -71,7 +73,7 @@ def write(
     try:
         rewritten = _rewrite(settings, body, grounder, backend, request)
         result = renumber(rewritten, grounder.citations)
-        found = problems(result.body)
+        found = problems(result.body) + _borrowing(result.body, grounder)
         if found:
             raise InvalidDraft("; ".join(found))
     except (InvalidDraft, OutputParserException, ValidationError) as exc:
@@ -103,6 +105,14 @@ def _rewrite(
     if not isinstance(reply, type(body)):
         raise InvalidDraft("the model returned no structured output")
     return reply
+
+
+def _borrowing(body: BaseModel, grounder: Grounder) -> list[str]:
+    """Why the text to send is not the person's own: it copies a guide's sentence."""
+    if not isinstance(body, MessageBody):
+        return []
+    copied = Borrowed(grounder.quoted()).found_in(body.text)
+    return [f"its text to send copies the guides (“{copied[0]}…”)"] if copied else []
 
 
 def _task(body: BaseModel) -> str:
