@@ -40,7 +40,8 @@ def test_feedback_message_and_agreement_print_plain_text(built_home):
     )  # fmt: skip
     assert feedback.exit_code == 0, feedback.output
     data = json.loads(feedback.output)
-    assert data["parts"][1]["text"] == "In the Monday standup, you never listen."
+    assert data["parts"][1]["text"] == "In the Monday standup, I noticed you didn't listen."
+    assert data["rewording"]["original"] == "you never listen"
     assert data["tone"][0]["issue"] == "absolute" and data["tone"][0]["words"] == ["never"]
     message = invoke("message", "thank-you", "--to", "mentee", *home)
     assert message.exit_code == 0, message.output
