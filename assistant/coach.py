@@ -169,6 +169,7 @@ class Coach:
             self.index.sentences,
             self.router,
             own_documents=lambda: frozenset(d.doc_id for d in self.documents() if not d.builtin),
+            draft_message=lambda request: self.drafter.message(request, backend="composer"),
         )
 
     @property

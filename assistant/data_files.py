@@ -7,6 +7,7 @@ the problem (``DataFileError``), never deep inside a draft.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Collection
 from pathlib import Path
@@ -36,6 +37,18 @@ def _not_blank(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_not_blank)]
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
+    return pattern
+
+
+# A regular expression a program lead wrote: one that does not compile fails on load.
+Regex = Annotated[str, AfterValidator(_not_blank), AfterValidator(_compiles)]
 # Placeholders a template leaves for the person to fill in; ``blanks:`` with nothing is none.
 Blanks = Annotated[tuple[Text, ...], BeforeValidator(lambda value: () if value is None else value)]
 

@@ -222,6 +222,8 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     # A fixed pointer to real help at the end of ``text`` (not a claim drawn from a passage).
     notice: str = ""
+    # A ready-to-send message at the end of ``text``, from the drafting templates (not a claim).
+    draft: str = ""
     # How safety screening routed the question (None for answers stored before it was recorded).
     route: Route | None = None
 

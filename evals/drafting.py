@@ -1,11 +1,11 @@
 """Drafting cases: does the text to send hold only the person's words, the product's own
 template text and ``{placeholders}``?
 
-For each case of ``datasets/drafting.yaml`` (feedback and messages as people type them) the
-draft is made with the composer and its text to send is checked for runs of words shared with
-the knowledge documents (``assistant.drafting.borrowed``) and, in redirecting feedback, for the
-labels and absolutes the case lists as typed. ``python -m evals.drafting`` prints the counts and
-exits 1 when anything was borrowed or left in.
+For each case of ``datasets/drafting/requests.yaml`` (feedback and messages as people type
+them) the draft is made with the composer and its text to send is checked for runs of words
+shared with the knowledge documents (``assistant.drafting.borrowed``) and, in redirecting
+feedback, for the labels and absolutes the case lists as typed. ``python -m evals.drafting``
+prints the counts and exits 1 when anything was borrowed or left in.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from assistant import Coach
 from assistant.drafting.borrowed import Borrowed
 from assistant.drafting.models import FeedbackRequest, MessageRequest
 
-CASES_FILE = Path(__file__).resolve().parent / "datasets" / "drafting.yaml"
+CASES_FILE = Path(__file__).resolve().parent / "datasets" / "drafting" / "requests.yaml"
 
 
 class DraftingCase(BaseModel):

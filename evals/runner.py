@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, RetrievedChunk
 from evals.dataset import EvalCase
 from evals.judge import Judge
 from evals.keypoints import coverage
@@ -37,12 +37,18 @@ def _source_label(citation: Citation) -> str:
     return f"[{citation.n}] {citation.heading_path} ({citation.doc_id})"
 
 
+def _with_heading(chunk: RetrievedChunk) -> str:
+    """A passage as the answer may quote it: its section heading, then its text."""
+    heading = chunk.section.split(" > ")[-1]
+    return f"{heading}\n{chunk.text}" if heading else chunk.text
+
+
 def cited_passages(coach: Coach, answer: Answer) -> dict[int, str]:
-    """The full text of every cited passage, by citation number."""
-    known = {chunk.id: chunk.text for chunk in answer.contexts}
+    """The full text of every cited passage, with its heading, by citation number."""
+    known = {chunk.id: _with_heading(chunk) for chunk in answer.contexts}
     missing = [c.chunk_id for c in answer.citations if c.chunk_id and c.chunk_id not in known]
     if missing:
-        known.update((chunk.id, chunk.text) for chunk in coach.passages(missing))
+        known.update((chunk.id, _with_heading(chunk)) for chunk in coach.passages(missing))
     return {c.n: known.get(c.chunk_id, c.snippet) for c in answer.citations}
 
 
@@ -74,8 +80,8 @@ def score_answer(
     if answer.mode == "answer":
         grounding = check_grounding(
             scorer,
-            answer.text.replace(answer.notice, "") if answer.notice else answer.text,
-            [chunk.text for chunk in answer.contexts],
+            answer.text.replace(answer.notice, "").replace(answer.draft, ""),
+            [_with_heading(chunk) for chunk in answer.contexts],
             cited_passages(coach, answer),
         )
         result.groundedness = grounding.groundedness

@@ -155,17 +155,38 @@ def test_chat_session_follow_up_and_export(built_home, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(built_home, home)
     export = tmp_path / "chat.md"
-    script = (
-        "My mentor keeps cancelling our meetings\n/sources\n"
+    script = (  # the stall gets its one open triage question (who cancels is already said)
+        "My mentor keeps cancelling our meetings\nabout two months\n/sources\n"
         f"and what if they still don't reply?\n/bogus\n/export {export}\n/quit\n"
     )
     result = runner.invoke(app, ["chat", "--home", str(home)], input=script)
     assert result.exit_code == 0, result.output
+    assert "How long since you last met or heard from each other?" in result.output
+    assert "Who usually cancels" not in result.output
     assert "Unknown command /bogus" in result.output
     text = export.read_text()
     assert text.count("**You:**") == 2 and "Sources:" in text
+    assert "It has been about two months since we last met." in text
     listed = json.loads(invoke("sessions", "--home", str(home), "--json").output)
     assert listed[0]["turns"] == 4
+
+
+@pytest.mark.integration
+def test_chat_triage_can_be_skipped_or_turned_off(built_home, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    export = tmp_path / "chat.md"
+    script = f"our mentorship has stalled\nskip\n/export {export}\n/quit\n"
+    skipped = runner.invoke(app, ["chat", "--home", str(home)], input=script)
+    assert skipped.exit_code == 0, skipped.output
+    assert "Two quick questions" in skipped.output and "Who usually cancels" not in skipped.output
+    assert "**You:** our mentorship has stalled\n" in export.read_text()
+    script = f"our mentorship has stalled\n/export {export}\n/quit\n"
+    off = runner.invoke(app, ["chat", "--no-triage", "--home", str(home)], input=script)
+    assert off.exit_code == 0, off.output
+    assert "Two quick questions" not in off.output
 
 
 @pytest.mark.integration

@@ -9,7 +9,7 @@ from typing import get_args
 
 import pytest
 
-from assistant.answering import fixed_replies, own_documents
+from assistant.answering import fixed_replies, own_documents, situation_drafts, triage
 from assistant.data_files import placeholders, shown
 from assistant.drafting import agenda, agreement, feedback, messages, tone
 from assistant.drafting.models import (
@@ -36,6 +36,8 @@ FILES = {
     "feedback": (feedback.load_feedback, feedback.FEEDBACK_FILE),
     "replies": (fixed_replies.load_replies, fixed_replies.REPLIES_FILE),
     "own_documents": (own_documents.load_words, own_documents.OWN_DOCUMENTS_FILE),
+    "situations": (situation_drafts.load_situations, situation_drafts.SITUATIONS_FILE),
+    "triage": (triage.load_triage, triage.TRIAGE_FILE),
 }
 
 
@@ -149,6 +151,11 @@ BROKEN = [
     ("feedback", "next time: {request}.", "next time: {requst}.", "uses {requst}"),
     ("feedback", "  redirecting:\n", "  redirected:\n", "next_step.redirected"),
     ("feedback", "example: ", "exampel: ", "exampel"),
+    ("situations", "kind: thank-you", "kind: thanks", "situations.3.kind"),
+    ("triage", 'says: "Who usually cancels: {answer}."', 'says: "Who: {answr}."', "uses {answr}"),
+    ("triage", "stall: ['cancel\\w*'", "stall: ['cancel(\\w*'", "is not a regular expression"),
+    ("situations", "'reschedul\\w*'", "'reschedul(\\w*'", "is not a regular expression"),
+    ("situations", "`coach message {kind}`", "`coach message {knd}`", "uses {knd}"),
     ("replies", "    program-lead: *legal_medical\n", "", "legal_medical has nothing for"),
     ("replies", "{emergency}\n    mentor", "{emergancy}\n    mentor", "uses {emergancy}"),
     ("replies", "crisis: crisis-legal", "crisis: crisis-legally", "does not exist"),

@@ -59,5 +59,5 @@ def test_shipped_sets_resolve_by_name_and_a_missing_file_names_them(tmp_path):
     assert resolve_dataset(DATASETS / "safety.yaml") == DATASETS / "safety.yaml"
     assert resolve_dataset(tmp_path / "mine.yaml") == tmp_path / "mine.yaml"
     assert {c.expect for c in load_dataset("safety")} == {"answer", "refusal", "escalation"}
-    with pytest.raises(InputError, match="one of: dev, heldout, safety"):
+    with pytest.raises(InputError, match="one of: dev, heldout, heldout2, safety"):
         load_dataset(tmp_path / "mine.yaml")

@@ -98,18 +98,18 @@ def test_a_wrong_password_does_not_sign_in(sign_in, service):
 def test_each_person_sees_only_their_own_conversations(sign_in, service):
     ann = sign_in("ann")
     expect(ann.locator("#signed-in")).to_contain_text("Signed in as ann (mentee)")
-    ask(ann, f"My mentor keeps cancelling our meetings. What should I do? {PAYLOAD}")
+    ask(ann, f"My mentor is hard to reach between our meetings. What should I do? {PAYLOAD}")
     expect(ann.get_by_test_id("bot")).to_contain_text("[1]")
     (mine,) = service.coach.list_sessions(user="ann")
     ann.get_by_label("Past conversations").click()
-    expect(ann.get_by_role("option", name="My mentor keeps cancelling")).to_have_count(1)
+    expect(ann.get_by_role("option", name="My mentor is hard to reach")).to_have_count(1)
     ann.keyboard.press("Escape")
 
     ben = sign_in("ben")
     expect(ben.locator("#signed-in")).to_contain_text("Signed in as ben (mentor)")
     ben.get_by_label("Past conversations").click()
     time.sleep(1)  # what the page shows once loaded: nothing of ann's
-    assert not any("cancelling" in o for o in ben.get_by_role("option").all_inner_texts())
+    assert not any("hard to reach" in o for o in ben.get_by_role("option").all_inner_texts())
     ben.keyboard.press("Escape")
     expect(ben.get_by_role("tab", name="Knowledge")).to_have_count(0)
     expect(ben.get_by_role("tab", name="Evaluate")).to_have_count(0)

@@ -135,8 +135,19 @@ def snap(page, name: str) -> None:
 
 
 def test_cited_answer_follow_up_resume_and_export(page) -> None:
-    ask(page, "My mentor keeps cancelling our meetings. What should I do?")
-    first = page.get_by_test_id("bot").first
+    # A stall gets its triage question first (who cancels is said already); the reply fits
+    # the plan to it.
+    page.get_by_label("Your question").fill("My mentor keeps cancelling our meetings. What now?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(page.get_by_test_id("bot").first).to_contain_text(
+        "How long since you last met", timeout=ANSWER_WAIT_MS
+    )
+    expect(page.get_by_text("Who usually cancels")).to_have_count(0)
+    page.get_by_label("Your question").fill("about two months")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    expect(page.get_by_text("Source snippets")).to_have_count(1, timeout=ANSWER_WAIT_MS)
+    first = page.get_by_test_id("bot").last
+    expect(first).to_contain_text("A message you could send")
     expect(first).to_contain_text("[1]")
     expect(first).to_contain_text("Sources")
     snippets = first.locator("details")
@@ -153,6 +164,7 @@ def test_cited_answer_follow_up_resume_and_export(page) -> None:
     exported = Path(download.value.path()).read_text()
     assert download.value.suggested_filename.endswith(".md")
     assert "My mentor keeps cancelling our meetings" in exported
+    assert "It has been about two months since we last met." in exported
     assert "what if it keeps happening" in exported
     assert "Sources:" in exported
 

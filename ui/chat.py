@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.answering.triage import Triage, triage_rules
 from assistant.config import RetrievalMode
 from assistant.errors import InputError
 from assistant.models import Answer, Role, Turn
@@ -73,10 +74,26 @@ def _examples(role: str) -> list[list[str]]:
     return [[question] for question in EXAMPLES.get(role, EXAMPLES["mentee"])]
 
 
+def triage_messages(asking: Triage) -> list[dict[str, str]]:
+    """The triage so far as chat messages: the message, each question and its reply, and the
+    next question if one is left."""
+    messages = [{"role": "user", "content": esc(asking.message)}]
+    asked = asking.questions[: len(asking.replies) + (asking.next_question is not None)]
+    for n, (q, reply) in enumerate(zip(asked, [*asking.replies, None], strict=False)):
+        intro = f"{esc(triage_rules().intro)}\n\n" if n == 0 else ""
+        messages.append({"role": "assistant", "content": f"{intro}{esc(q.prompt)}"})
+        if reply is not None:
+            messages.append({"role": "user", "content": esc(reply) or "*(skipped)*"})
+    if asking.skipped:
+        messages.append({"role": "user", "content": "skip"})
+    return messages
+
+
 def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -> None:
     """The Coach tab's components and events (inside ``demo``, an open gr.Blocks); every
     conversation and rating is the viewer's own."""
     session = gr.State(None)
+    triage = gr.State(None)  # the stall triage under way, if any
     with gr.Row(equal_height=False):
         role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
         new = gr.Button("New conversation", size="md", scale=1, min_width=160)
@@ -153,23 +170,43 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         session_id: str | None,
         backend_value: str,
         mode: RetrievalMode,
+        asking: Triage | None,
         request: gr.Request,
     ) -> Iterator[dict[Any, Any]]:
-        if not text.strip():
+        if asking is None and not text.strip():
             raise InputError("The question is empty.", "Type what you would like help with.")
         user = viewer.user(request)
         session_id = session_id or coach.new_session(role_value, user=user)
         history = render_turns(coach.session_turns(session_id, user=user))
-        pending = [{"role": "user", "content": esc(text)}, {"role": "assistant", "content": ""}]
-        yield {question: "", chatbot: [*history, *pending], session: session_id, rating_status: ""}
+        asking = asking.reply(text) if asking else Triage.start(text)
+        if asking is not None and asking.next_question is not None:
+            yield {
+                question: "",
+                chatbot: [*history, *triage_messages(asking)],
+                session: session_id,
+                triage: asking,
+                rating_status: "",
+            }
+            return
+        if asking is not None:
+            text = asking.clarified
+        shown = triage_messages(asking) if asking else [{"role": "user", "content": esc(text)}]
+        pending = [*shown, {"role": "assistant", "content": ""}]
+        yield {
+            question: "",
+            chatbot: [*history, *pending],
+            session: session_id,
+            triage: None,
+            rating_status: "",
+        }
         streamed = ""
         try:
             for item in coach.stream(text, role_value, session_id, backend_value, mode, user=user):
                 if isinstance(item, Answer):
-                    pending[1]["content"] = render_answer(item)
+                    pending[-1]["content"] = render_answer(item)
                 else:
                     streamed += item
-                    pending[1]["content"] = esc(streamed)
+                    pending[-1]["content"] = esc(streamed)
                 yield {chatbot: [*history, *pending]}
         except Exception:
             yield {question: text, chatbot: history}
@@ -183,6 +220,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
     def start_new(request: gr.Request) -> dict[Any, Any]:
         return {
             session: None,
+            triage: None,
             chatbot: [],
             sessions: session_choices(request),
             export: gr.DownloadButton(value=None, interactive=False),
@@ -197,6 +235,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         info = coach.session_info(session_id, user=user)
         return {
             session: session_id,
+            triage: None,
             chatbot: render_turns(coach.session_turns(session_id, user=user)),
             export: export_file(session_id, request),
             rating_status: "",
@@ -234,11 +273,11 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         return update
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    everything = [question, chatbot, session, sessions, export, rating_status, role]
+    everything = [question, chatbot, session, sessions, export, rating_status, role, triage]
     gr.on(
         [ask.click, question.submit],
         respond,
-        [question, role, session, backend, retrieval],
+        [question, role, session, backend, retrieval, triage],
         everything,
         **private,
     )

@@ -10,11 +10,14 @@ import numpy as np
 
 from assistant.answering import fixed_replies
 from assistant.answering.own_documents import refers_to_own_documents, without_reference
+from assistant.answering.situation_drafts import message_for, situations
 from assistant.backends import backend_failure, make_chat_model
 from assistant.config import RetrievalMode, Settings
+from assistant.drafting.models import MessageBody, MessageRequest
+from assistant.drafting.render import quoted
 from assistant.errors import InputError
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
-from assistant.generation.composer import Composer
+from assistant.generation.composer import Composer, documents_by_evidence
 from assistant.generation.prompts import (
     ANSWER_SYSTEM,
     CONDENSE_SYSTEM,
@@ -63,14 +66,17 @@ class Answerer:
         sentences: SentenceStore,
         router: SafetyRouter,
         own_documents: Callable[[], frozenset[str]] = frozenset,
+        draft_message: Callable[[MessageRequest], MessageBody] | None = None,
     ) -> None:
         """``own_documents`` lists the ids of the user's documents, read when a question
-        names one ("the handbook")."""
+        names one ("the handbook"); ``draft_message`` writes the message a coaching answer
+        ends with when the situation calls for one (none when not given)."""
         self.settings = settings
         self.retriever = retriever
         self.sentences = sentences
         self.router = router
         self.own_documents = own_documents
+        self.draft_message = draft_message
         self.composer = Composer(sentences, retriever.vectors)
 
     def stream(
@@ -146,10 +152,27 @@ class Answerer:
             )
         else:
             answer = yield from self._generate_llm(base, found.chunks, history, backend)
+        if answer.mode == "answer" and not own:
+            answer = self._with_draft(answer, found.chunks)
+            if answer.draft:
+                yield f"\n\n{answer.draft}"
         if route.caution and answer.mode == "answer":
             answer = self._cautioned(answer, route.caution, vector)
             yield f"\n\n{answer.notice}"
         yield self._timed(answer, started, retrieved_at)
+
+    def _with_draft(self, answer: Answer, chunks: list[RetrievedChunk]) -> Answer:
+        """The answer ending with the message its situation calls for, if any."""
+        if self.draft_message is None or not chunks:
+            return answer
+        lead_doc = documents_by_evidence(chunks)[0]
+        request = message_for(answer.question, answer.role, lead_doc)
+        if request is None:
+            return answer
+        draft = self.draft_message(request)
+        offer = situations().offer.format(kind=request.kind)
+        block = f"{offer}\n\n{quoted(draft)}"
+        return answer.model_copy(update={"text": f"{answer.text}\n\n{block}", "draft": block})
 
     def _timed(self, answer: Answer, started: float, retrieved_at: float) -> Answer:
         done = time.perf_counter()

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
+from assistant.answering.triage import Triage, triage_rules
 from assistant.cli.common import (
     BackendOpt,
     DebugOpt,
@@ -81,6 +83,10 @@ def chat(
     role: RoleOpt = "mentee",
     backend: BackendOpt = None,
     session: Annotated[str | None, typer.Option("--session", help="Resume a conversation.")] = None,
+    triage: Annotated[
+        bool,
+        typer.Option(help="Ask up to two clarifying questions about a stalled mentorship first."),
+    ] = True,
     home: HomeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -116,10 +122,26 @@ def chat(
             elif line.startswith("/"):
                 out.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
             else:
+                question = clarified(line, out) if triage else line
                 try:
-                    last = stream_answer(coach.stream(line, role, session_id, backend))
+                    last = stream_answer(coach.stream(question, role, session_id, backend))
                 except CoachError as exc:
                     out.print(f"Error: {exc}", style="red", markup=False)
+
+
+def clarified(message: str, out: Console) -> str:
+    """The message with the answers to the triage questions it calls for (a stall: how long,
+    who cancels), asked one at a time; Enter skips one, "skip" the rest."""
+    asking = Triage.start(message)
+    if asking is None:
+        return message
+    out.print(triage_rules().intro, markup=False)
+    while (next_question := asking.next_question) is not None:
+        try:
+            asking = asking.reply(input(f"  {next_question.prompt}\n  > "))
+        except EOFError:
+            break
+    return asking.clarified
 
 
 @commands.command()

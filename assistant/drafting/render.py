@@ -50,10 +50,14 @@ def _agenda(agenda: Agenda) -> list[str]:
     )
 
 
+def quoted(body: MessageBody) -> str:
+    """The text to send as a Markdown quote, a paragraph per part."""
+    return "\n>\n".join("> " + part.text.replace("\n", "  \n> ") for part in body.parts)
+
+
 def _message(title: str, body: MessageBody) -> list[str]:
-    quoted = "\n>\n".join("> " + part.text.replace("\n", "  \n> ") for part in body.parts)
     why = [f"**{part.label}:** {' '.join(part.basis)}" for part in body.parts if part.basis]
-    return [f"# {title}", "", quoted, "", *_bullets("Why it is written this way", why)]
+    return [f"# {title}", "", quoted(body), "", *_bullets("Why it is written this way", why)]
 
 
 def _feedback(draft: FeedbackDraft) -> list[str]:

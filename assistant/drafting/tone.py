@@ -9,26 +9,15 @@ from __future__ import annotations
 import re
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Annotated, get_args
+from typing import get_args
 
-from pydantic import AfterValidator, Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, field_validator, model_validator
 
-from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
+from assistant.data_files import DataModel, Regex, Text, check_placeholders, load_data_file
 from assistant.drafting.models import ToneIssue, ToneWarning
 from assistant.resources import package_folder
 
 TONE_FILE = package_folder("assistant.drafting", "data") / "tone.yaml"
-
-
-def _compiles(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{pattern!r} is not a regular expression ({exc})") from None
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_compiles)]
 
 
 class WordRule(DataModel):

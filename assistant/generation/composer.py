@@ -24,6 +24,10 @@ ROLE_PHRASES = {
     "mentor": "for you as the mentor",
     "program-lead": "for you as a program lead",
 }
+# "the list above": said first, an action must stand on its own.
+_POINTS_AWAY = re.compile(r"\b(above|below|previous section|last section)\b", re.I)
+_UNBOLD = re.compile(r"\*\*(.+?)\*\*")
+_BOLD_LED = re.compile(r"^\W{0,3}\*\*")
 _ACTION_CUE = re.compile(r"\b(this week|today|tomorrow|before your next|next session)\b", re.I)
 LEAD_IN = re.compile(r"^\W*(this week|today)\W*[:,.\u2014-]*\s*", re.I)
 
@@ -128,6 +132,8 @@ class Composer:
         headings: bool = True,
         sentences_per_point: int = 3,
         point_words: int = 60,
+        lead_words: int = 50,  # the first step is at most this long, its lead-in aside
+        outline: int = 3,
     ) -> None:
         self.sentences = sentences
         self.vectors = vectors
@@ -140,6 +146,8 @@ class Composer:
         self.headings = headings
         self.sentences_per_point = sentences_per_point
         self.point_words = point_words
+        self.lead_words = lead_words
+        self.outline = outline
 
     def relevance(
         self, query: str, query_vector: np.ndarray, units: list[Unit], doc_bonus: dict[str, float]
@@ -198,13 +206,21 @@ class Composer:
         passages = self._passages(chunks, [units[i].chunk_id for i in picked])
 
         book = CitationBook()
-        lead = passages[units[picked[0]].chunk_id] if picked else chunks[0]
-        lines = [
-            f"Here is what mentorship best practice suggests {ROLE_PHRASES.get(role, '')} "
-            f"on **{topic_phrase(lead.title)}**:".replace("  ", " "),
-            "",
-        ]
         used = {units[i].id for i in picked}
+        topic = topic_phrase((passages[units[picked[0]].chunk_id] if picked else chunks[0]).title)
+        for_role = ROLE_PHRASES.get(role, "")
+        step = self._next_step(q, doc_order[:2], used)
+        lines = [f"On **{topic}** {for_role}:"]
+        if step is not None and len(step.text.split()) <= self.lead_words:
+            # The one thing to do first leads; the steps follow.
+            action = LEAD_IN.sub("", step.text)
+            chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
+            lines = [
+                f"**First, on {topic}** {for_role}:",
+                f"{action[:1].upper()}{action[1:]} [{book.cite(chunk)}]",
+                "",
+                "**Then:**",
+            ]
         for i in picked:
             passage = passages[units[i].chunk_id]
             group = [units[i], *self._companions(i, units, relevance, vectors, used)]
@@ -212,14 +228,9 @@ class Composer:
             text = self._point(sorted(group, key=lambda u: u.position), passage)
             lines.append(f"- {text} [{book.cite(passage)}]")
         outline = self._outline(doc_order[0], chunks, {units[i].chunk_id for i in picked})
-        if outline:
-            lines += ["", f"**Also in this guide:** {'; '.join(outline)}."]
-        step = self._next_step(q, doc_order[:2], used)
-        if step is not None:
-            action = LEAD_IN.sub("", step.text)
-            action = action[:1].upper() + action[1:]
-            chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
-            lines += ["", f"**Next step this week:** {action} [{book.cite(chunk)}]"]
+        if outline and self.outline:
+            sections = [f"{s.section.split(' > ')[-1]} [{book.cite(s)}]" for s in outline]
+            lines += ["", f"**Also in this guide:** {'; '.join(sections[: self.outline])}."]
         return Composition(text="\n".join(lines), citations=book.citations)
 
     def compose_sections(self, chunks: list[RetrievedChunk], max_words: int = 150) -> Composition:
@@ -264,12 +275,22 @@ class Composer:
         return companions
 
     def _point(self, group: list[Unit], passage: RetrievedChunk) -> str:
-        """Sentences of one passage, led by its heading unless they have a lead of their own."""
-        text = " ".join(u.text for u in group)
+        """Sentences of one passage, led by its heading unless they have a lead of their own.
+
+        One bold lead per line: several labelled list items ("**Situation:** ...") become
+        sub-items under the heading, and a single one inside a point loses its bold, so
+        labels are never read as headings glued together."""
         heading = passage.section.split(" > ")[-1]
-        if not self.headings or not heading or text.startswith("**"):
-            return text
-        return f"**{heading}:** {text}"
+        labelled = [u for u in group if _BOLD_LED.match(u.text)]
+        if len(labelled) >= 2:
+            plain = " ".join(u.text for u in group if u not in labelled)
+            lead = f"**{heading}:** {plain}".strip() if self.headings and heading else plain
+            items = [f"  - {u.text}" for u in labelled]
+            return "\n".join([lead, *items]) if lead else "\n".join(items).removeprefix("  - ")
+        if self.headings and heading and labelled[:1] != group[:1]:
+            return f"**{heading}:** " + " ".join(_UNBOLD.sub(r"\1", u.text) for u in group)
+        rest = [_UNBOLD.sub(r"\1", u.text) for u in group[1:]]
+        return " ".join([group[0].text, *rest])
 
     def _passages(
         self, retrieved: list[RetrievedChunk], chunk_ids: list[str]
@@ -280,24 +301,27 @@ class Composer:
         known.update((passage.id, passage) for passage in self.vectors.passages(missing))
         return known
 
-    def _outline(self, doc_id: str, retrieved: list[RetrievedChunk], shown: set[str]) -> list[str]:
-        """The headings of the lead document's sections that no point was taken from, in
-        reading order: where to read on in the guide the answer draws on most."""
+    def _outline(
+        self, doc_id: str, retrieved: list[RetrievedChunk], shown: set[str]
+    ) -> list[RetrievedChunk]:
+        """The first passage of each of the lead document's sections that no point was taken
+        from, in reading order: where to read on in the guide the answer draws on most."""
         order = {u.chunk_id: u.chunk_position for u in self.sentences.units_of_documents([doc_id])}
         passages = self._passages(retrieved, [*order, *shown])
-        shown_sections = {passages[cid].section for cid in shown}
-        sections = [
-            passages[cid].section
-            for cid in sorted(order, key=order.__getitem__)
-            if passages[cid].section not in shown_sections
-        ]
-        return [section.split(" > ")[-1] for section in dict.fromkeys(sections) if section]
+        seen = {passages[cid].section for cid in shown} | {""}
+        rest: list[RetrievedChunk] = []
+        for cid in sorted(order, key=order.__getitem__):
+            if passages[cid].section not in seen:
+                seen.add(passages[cid].section)
+                rest.append(passages[cid])
+        return rest
 
     def _next_step(self, q: np.ndarray, doc_ids: list[str], used: set[str]) -> Unit | None:
-        """The most relevant concrete action from the leading documents' own advice."""
+        """The most relevant concrete action from the leading documents' own advice, one that
+        does not point to other parts of its guide."""
         units = [
             u
             for u in self.sentences.units_of_documents(doc_ids)
-            if u.id not in used and _ACTION_CUE.search(u.text)
+            if u.id not in used and _ACTION_CUE.search(u.text) and not _POINTS_AWAY.search(u.text)
         ]
         return max(units, key=lambda u: float(u.vector @ q)) if units else None
