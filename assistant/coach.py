@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.accounts import Accounts
 from assistant.answering.answerer import Answerer
+from assistant.answering.triage import Triage
 from assistant.config import RetrievalMode, Settings, enforce_offline
 from assistant.database import Database, open_database
 from assistant.drafting import models as drafts
@@ -281,6 +282,17 @@ class Coach:
         if session_id:
             self.sessions.append(session_id, answer.question, answer, user)
         yield answer
+
+    def triage(self, message: str) -> Triage | None:
+        """The clarifying questions to ask before answering ``message`` (a stall: how long,
+        who cancels), or None. Never for a message that escalates, is near a risk or is out
+        of scope: that is answered at once."""
+        asking = Triage.start(message)
+        if asking is None:
+            return None
+        route = self.router.route(message, self.embeddings.embed_query(message))
+        ordinary = route.category == "in_scope" and not route.escalate and not route.caution
+        return asking if ordinary else None
 
     def ask(
         self,

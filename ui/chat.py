@@ -178,7 +178,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         user = viewer.user(request)
         session_id = session_id or coach.new_session(role_value, user=user)
         history = render_turns(coach.session_turns(session_id, user=user))
-        asking = asking.reply(text) if asking else Triage.start(text)
+        asking = asking.reply(text) if asking else coach.triage(text)
         if asking is not None and asking.next_question is not None:
             yield {
                 question: "",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from assistant.answering.triage import Triage, triage_rules
+from assistant.answering.triage import triage_rules
 from assistant.cli.common import (
     BackendOpt,
     DebugOpt,
@@ -23,6 +23,9 @@ from assistant.cli.common import (
     user_errors,
 )
 from assistant.errors import CoachError
+
+if TYPE_CHECKING:
+    from assistant.coach import Coach
 
 commands = typer.Typer()
 
@@ -122,17 +125,17 @@ def chat(
             elif line.startswith("/"):
                 out.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
             else:
-                question = clarified(line, out) if triage else line
+                question = clarified(coach, line, out) if triage else line
                 try:
                     last = stream_answer(coach.stream(question, role, session_id, backend))
                 except CoachError as exc:
                     out.print(f"Error: {exc}", style="red", markup=False)
 
 
-def clarified(message: str, out: Console) -> str:
+def clarified(coach: Coach, message: str, out: Console) -> str:
     """The message with the answers to the triage questions it calls for (a stall: how long,
     who cancels), asked one at a time; Enter skips one, "skip" the rest."""
-    asking = Triage.start(message)
+    asking = coach.triage(message)
     if asking is None:
         return message
     out.print(triage_rules().intro, markup=False)
