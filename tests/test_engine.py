@@ -240,3 +240,9 @@ def test_units_keep_a_quotation_of_several_sentences_whole():
         "Then agree a time.",
         "Close warmly: \u201cThank you. I\u2019ll send an update.\u201d",
     ]
+
+
+@pytest.mark.integration
+def test_the_first_step_is_addressed_to_who_is_asking(coach):
+    answer = coach.ask("how should we match mentors and mentees in our program", "program-lead")
+    assert not re.search(r"^(Mentors|Mentees),", answer.text, re.M)

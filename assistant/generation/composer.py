@@ -26,6 +26,7 @@ ROLE_PHRASES = {
 }
 # "the list above": said first, an action must stand on its own.
 _POINTS_AWAY = re.compile(r"\b(above|below|previous section|last section)\b", re.I)
+_ADDRESSED = re.compile(r"^\W*(mentor|mentee|program lead)s?\b\s*[,:]", re.I)
 _UNBOLD = re.compile(r"\*\*(.+?)\*\*")
 _BOLD_LED = re.compile(r"^\W{0,3}\*\*")
 _ACTION_CUE = re.compile(r"\b(this week|today|tomorrow|before your next|next session)\b", re.I)
@@ -37,6 +38,12 @@ class Composition(BaseModel):
 
     text: str
     citations: list[Citation]
+
+
+def _addressee(text: str) -> str | None:
+    """The role a sentence is addressed to ("Mentors, ask ..." -> 'mentor'), if it names one."""
+    named = _ADDRESSED.match(text)
+    return named.group(1).lower().replace(" ", "-") if named else None
 
 
 def topic_phrase(title: str) -> str:
@@ -209,7 +216,7 @@ class Composer:
         used = {units[i].id for i in picked}
         topic = topic_phrase((passages[units[picked[0]].chunk_id] if picked else chunks[0]).title)
         for_role = ROLE_PHRASES.get(role, "")
-        step = self._next_step(q, doc_order[:2], used)
+        step = self._next_step(q, doc_order[:2], used, role)
         lines = [f"On **{topic}** {for_role}:"]
         if step is not None and len(step.text.split()) <= self.lead_words:
             # The one thing to do first leads; the steps follow.
@@ -316,12 +323,16 @@ class Composer:
                 rest.append(passages[cid])
         return rest
 
-    def _next_step(self, q: np.ndarray, doc_ids: list[str], used: set[str]) -> Unit | None:
+    def _next_step(
+        self, q: np.ndarray, doc_ids: list[str], used: set[str], role: str
+    ) -> Unit | None:
         """The most relevant concrete action from the leading documents' own advice, one that
-        does not point to other parts of its guide."""
+        does not point to other parts of its guide and is not addressed to someone else
+        ("Mentors, ask ..." for a program lead)."""
         units = [
             u
             for u in self.sentences.units_of_documents(doc_ids)
             if u.id not in used and _ACTION_CUE.search(u.text) and not _POINTS_AWAY.search(u.text)
-        ]
+            and _addressee(LEAD_IN.sub("", u.text)) in (None, role)
+        ]  # fmt: skip
         return max(units, key=lambda u: float(u.vector @ q)) if units else None
