@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -49,6 +49,22 @@ def _compiles(pattern: str) -> str:
 
 # A regular expression a program lead wrote: one that does not compile fails on load.
 Regex = Annotated[str, AfterValidator(_not_blank), AfterValidator(_compiles)]
+
+
+def any_of(patterns: Iterable[str], flags: int = re.I) -> re.Pattern[str] | None:
+    """One pattern matching where any of ``patterns`` does (None for none)."""
+    alternatives = [f"(?:{pattern})" for pattern in patterns]
+    return re.compile("|".join(alternatives), flags) if alternatives else None
+
+
+def _no_braces(text: str) -> str:
+    if set(text) & set("{}"):
+        raise ValueError(f"{text!r} is shown in braces: write it without them")
+    return text
+
+
+# Text that the code shows in braces, as a {placeholder} for the person to fill in.
+Unbraced = Annotated[str, AfterValidator(_not_blank), AfterValidator(_no_braces)]
 # Placeholders a template leaves for the person to fill in; ``blanks:`` with nothing is none.
 Blanks = Annotated[tuple[Text, ...], BeforeValidator(lambda value: () if value is None else value)]
 

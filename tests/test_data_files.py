@@ -154,6 +154,8 @@ BROKEN = [
     ("situations", "kind: thank-you", "kind: thanks", "situations.3.kind"),
     ("triage", 'says: "Who usually cancels: {answer}."', 'says: "Who: {answr}."', "uses {answr}"),
     ("triage", "stall: ['cancel\\w*'", "stall: ['cancel(\\w*'", "is not a regular expression"),
+    ("triage", 'skip: [skip, /skip, skip both, "no", just answer]', "skip: []", "skip: "),
+    ("messages", "about: what we have been working on", "about: '{what} we did'", "in braces"),
     ("situations", "'reschedul\\w*'", "'reschedul(\\w*'", "is not a regular expression"),
     ("situations", "`coach message {kind}`", "`coach message {knd}`", "uses {knd}"),
     ("replies", "    program-lead: *legal_medical\n", "", "legal_medical has nothing for"),

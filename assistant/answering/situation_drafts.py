@@ -12,7 +12,14 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 
-from assistant.data_files import DataModel, Regex, Text, check_placeholders, load_data_file
+from assistant.data_files import (
+    DataModel,
+    Regex,
+    Text,
+    any_of,
+    check_placeholders,
+    load_data_file,
+)
 from assistant.drafting.models import MessageKind, MessageRequest, Party
 from assistant.models import Role
 from assistant.resources import package_folder
@@ -30,7 +37,7 @@ class Situation(DataModel):
 
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
-        return re.compile("|".join(f"(?:{w})" for w in self.words), re.I) if self.words else None
+        return any_of(self.words)
 
     def applies(self, question: str, role: str, lead_doc: str) -> bool:
         if role not in self.roles:

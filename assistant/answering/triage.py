@@ -9,16 +9,22 @@ nothing).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.data_files import DataModel, Regex, Text, check_placeholders, load_data_file
+from assistant.data_files import (
+    DataModel,
+    Regex,
+    Text,
+    any_of,
+    check_placeholders,
+    load_data_file,
+)
 from assistant.resources import package_folder
 
 TRIAGE_FILE = package_folder("assistant.answering", "data") / "triage.yaml"
-SKIP_ALL = frozenset({"skip", "/skip", "skip both", "no", "just answer"})
 MAX_QUESTIONS = 2
 
 
@@ -34,8 +40,12 @@ class Question(DataModel):
         check_placeholders(says, {"answer"}, "{answer}", "says")
         return says
 
+    @cached_property
+    def answered_pattern(self) -> re.Pattern[str] | None:
+        return any_of(self.answered)
+
     def is_answered_by(self, message: str) -> bool:
-        return any(re.search(pattern, message, re.I) for pattern in self.answered)
+        return bool(self.answered_pattern and self.answered_pattern.search(message))
 
     @property
     def prompt(self) -> str:
@@ -46,7 +56,12 @@ class Question(DataModel):
 class TriageFile(DataModel):
     stall: tuple[Regex, ...] = Field(min_length=1)
     intro: Text
+    skip: tuple[Text, ...] = Field(min_length=1)  # replies that skip every question left
     questions: tuple[Question, ...] = Field(min_length=1, max_length=MAX_QUESTIONS)
+
+    @cached_property
+    def stall_pattern(self) -> re.Pattern[str] | None:
+        return any_of(self.stall)
 
 
 def load_triage(path: Path = TRIAGE_FILE) -> TriageFile:
@@ -60,7 +75,8 @@ def triage_rules() -> TriageFile:
 
 
 def describes_stall(message: str) -> bool:
-    return any(re.search(pattern, message, re.I) for pattern in triage_rules().stall)
+    stall = triage_rules().stall_pattern
+    return bool(stall and stall.search(message))
 
 
 def questions_for(message: str) -> list[Question]:
@@ -72,7 +88,7 @@ def questions_for(message: str) -> list[Question]:
 
 
 def skips_all(reply: str) -> bool:
-    return reply.strip().lower() in SKIP_ALL
+    return reply.strip().lower() in {word.lower() for word in triage_rules().skip}
 
 
 def with_answers(message: str, answers: list[tuple[Question, str]]) -> str:

@@ -125,8 +125,8 @@ def chat(
             elif line.startswith("/"):
                 out.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
             else:
-                question = clarified(coach, line, out) if triage else line
                 try:
+                    question = clarified(coach, line, out) if triage else line
                     last = stream_answer(coach.stream(question, role, session_id, backend))
                 except CoachError as exc:
                     out.print(f"Error: {exc}", style="red", markup=False)

@@ -17,6 +17,7 @@ from assistant.data_files import (
     Blanks,
     DataModel,
     Text,
+    Unbraced,
     check_placeholders,
     load_data_file,
     template_placeholders,
@@ -56,16 +57,9 @@ class Template(DataModel):
     kind: MessageKind
     to: tuple[Party, ...] = Field(min_length=1)
     subject: Text
-    about: Text  # what {about} stands for when it is not given
-    detail: Text  # what {detail} stands for when it is not given
+    about: Unbraced  # what {about} stands for when it is not given
+    detail: Unbraced  # what {detail} stands for when it is not given
     paragraphs: tuple[Paragraph, ...] = Field(min_length=1)
-
-    @field_validator("about", "detail")
-    @classmethod
-    def _no_braces(cls, text: str) -> str:
-        if set(text) & set("{}"):
-            raise ValueError(f"{text!r} is shown in braces when not given: write it without")
-        return text
 
 
 class MessagesFile(DataModel):

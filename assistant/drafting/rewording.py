@@ -14,8 +14,7 @@ _SPEAKER = re.compile(r"(i|we)\b", re.I)  # "we spent the hour on ..." is said a
 
 
 def _clauses(text: str, rules: ToneFile) -> list[str]:
-    breaks = "|".join(f"(?:{pattern})" for pattern in rules.rewrite.breaks)
-    return [clause.strip() for clause in re.split(breaks, text) if clause.strip()]
+    return [c.strip() for c in rules.rewrite.clause_breaks.split(text) if c.strip()]
 
 
 def _judges(clause: str, rules: ToneFile) -> bool:

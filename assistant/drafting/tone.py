@@ -11,9 +11,17 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import get_args
 
-from pydantic import Field, PositiveInt, field_validator, model_validator
+from pydantic import Field, PositiveInt, model_validator
 
-from assistant.data_files import DataModel, Regex, Text, check_placeholders, load_data_file
+from assistant.data_files import (
+    DataModel,
+    Regex,
+    Text,
+    Unbraced,
+    any_of,
+    check_placeholders,
+    load_data_file,
+)
 from assistant.drafting.models import ToneIssue, ToneWarning
 from assistant.resources import package_folder
 
@@ -59,14 +67,13 @@ class RewriteRules(DataModel):
     breaks: tuple[Regex, ...] = Field(min_length=1)
     drop_clauses_with: tuple[ToneIssue, ...]
     replace: tuple[Replacement, ...]
-    placeholder: Text
+    placeholder: Unbraced
 
-    @field_validator("placeholder")
-    @classmethod
-    def _no_braces(cls, text: str) -> str:
-        if set(text) & set("{}"):
-            raise ValueError("is shown in braces: write it without")
-        return text
+    @cached_property
+    def clause_breaks(self) -> re.Pattern[str]:
+        breaks = any_of(self.breaks, flags=0)
+        assert breaks is not None  # at least one, checked on load
+        return breaks
 
 
 class ToneFile(DataModel):

@@ -294,7 +294,7 @@ class Composer:
             lead = f"**{heading}:** {plain}".strip() if self.headings and heading else plain
             items = [f"  - {u.text}" for u in labelled]
             return "\n".join([lead, *items]) if lead else "\n".join(items).removeprefix("  - ")
-        if self.headings and heading and labelled[:1] != group[:1]:
+        if self.headings and heading and not _BOLD_LED.match(group[0].text):
             return f"**{heading}:** " + " ".join(_UNBOLD.sub(r"\1", u.text) for u in group)
         rest = [_UNBOLD.sub(r"\1", u.text) for u in group[1:]]
         return " ".join([group[0].text, *rest])
