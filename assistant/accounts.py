@@ -10,16 +10,16 @@ import builtins
 import hashlib
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from assistant.database import Database
-from assistant.database.tables import ApiKeyRow, UserRow
+from assistant.database.tables import ApiKeyRow, UserRow, WebSessionRow
 from assistant.errors import InputError
 from assistant.models import Role, check_role
 
@@ -137,11 +137,15 @@ class Accounts:
     def remove(self, name: str) -> None:
         """Delete a user with their keys and conversations; their ratings stay, anonymous."""
         with self.database.session() as session:
-            session.delete(self._row(session, name))
+            row = self._row(session, name)
+            session.execute(delete(WebSessionRow).where(WebSessionRow.owner == name))
+            session.delete(row)
 
     def reset_password(self, name: str, password: str) -> None:
+        """A new password; every browser signed in with the old one is signed out."""
         with self.database.session() as session:
             self._row(session, name).password_hash = _hasher.hash(_check_password(password))
+            session.execute(delete(WebSessionRow).where(WebSessionRow.owner == name))
 
     def set_named_exports(self, name: str, agreed: bool) -> User:
         """Record whether the user agrees to be named in a program lead's rating export."""
@@ -218,3 +222,35 @@ class Accounts:
                 .where(ApiKeyRow.digest == _digest(key), ApiKeyRow.revoked_at.is_(None))
             )
             return self._user(row, 0) if row is not None else None
+
+    def start_session(self, name: str, lifetime: timedelta) -> str:
+        """A new web sign-in for the user: the cookie value, shown once; its digest is kept."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(timezone.utc)
+        with self.database.session() as session:
+            self._row(session, name)
+            session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+            session.add(
+                WebSessionRow(
+                    digest=_digest(token), owner=name, created_at=now, expires_at=now + lifetime
+                )
+            )
+        return token
+
+    def user_for_session(self, token: str) -> User | None:
+        """Whose live web sign-in this is (None once it expired, ended or its user is gone)."""
+        with self.database.session() as session:
+            row = session.scalar(
+                select(UserRow)
+                .join(WebSessionRow, WebSessionRow.owner == UserRow.name)
+                .where(
+                    WebSessionRow.digest == _digest(token),
+                    WebSessionRow.expires_at > datetime.now(timezone.utc),
+                )
+            )
+            return self._user(row, 0) if row is not None else None
+
+    def end_session(self, token: str) -> None:
+        """Sign one browser out (an unknown token is already signed out)."""
+        with self.database.session() as session:
+            session.execute(delete(WebSessionRow).where(WebSessionRow.digest == _digest(token)))

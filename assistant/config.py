@@ -78,8 +78,14 @@ class Settings(BackendSettings):
     rate_limit_storage: str = "memory://"
     # ... and the largest request body (default: max_file_mb plus 1 MB for the form around it).
     max_request_mb: float | None = Field(default=None, gt=0)
+    # The web app of 'coach serve': wrong passwords allowed per address and per user name (the
+    # rate above also limits each signed-in person's requests), how long a sign-in lasts, and
+    # the other origins whose pages may call the API from a browser (CORS, never with cookies).
+    signin_limit: str = "5/minute;30/hour"
+    web_session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    cors_origins: list[str] = Field(default_factory=list)
 
-    @field_validator("rate_limit", mode="after")
+    @field_validator("rate_limit", "signin_limit", mode="after")
     @classmethod
     def _rate(cls, value: str) -> str:
         from limits import parse_many

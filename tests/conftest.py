@@ -34,7 +34,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 # A real PostgreSQL from Debian's package, started on a free port when a test first needs it.
-pytest_plugins = ["tests.postgres_fixtures"]
+pytest_plugins = ["tests.postgres_fixtures", "tests.security.served"]
 
 REPO = Path(__file__).resolve().parent.parent
 # The ONNX export of the model (made once, by the first test that embeds) lives with the tests.

@@ -78,9 +78,9 @@ def sign_in(browser, service, request):
     def open_as(name: str, password: str | None = None, expect_app: bool = True):
         page = local_page(browser, DESKTOP, request, f"{request.node.name}-{name}")
         page.goto(service.url)
-        page.get_by_label("username").fill(name)
-        page.get_by_label("password").fill(password or PASSWORDS[name])
-        page.get_by_role("button", name="Login").click()
+        page.get_by_label("User name").fill(name)
+        page.get_by_label("Password").fill(password or PASSWORDS[name])
+        page.get_by_role("button", name="Sign in").click()
         if expect_app:
             expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
         return page
@@ -90,7 +90,8 @@ def sign_in(browser, service, request):
 
 def test_a_wrong_password_does_not_sign_in(sign_in, service):
     page = sign_in("ann", "not-her-password", expect_app=False)
-    expect(page.get_by_role("button", name="Login")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Wrong user name or password")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     time.sleep(1)
     expect(page.get_by_label("Your question")).to_have_count(0)
 
@@ -140,3 +141,12 @@ def test_lead_only_handlers_refuse_others_server_side(service):
     with pytest.raises(InputError, match="not signed in"):
         viewer.user(SimpleNamespace(username=None))
     assert Viewer(service.coach, accounts=False).user(None) is None
+
+
+def test_signing_out_ends_the_session(sign_in, service):
+    page = sign_in("ben")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
+    page.goto(service.url)  # the old cookie opens nothing
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_label("Your question")).to_have_count(0)

@@ -10,10 +10,21 @@ import gradio as gr
 from assistant.errors import CoachError
 from assistant.models import check_role
 from ui import agenda, chat, drafts, evaluate, knowledge
-from ui.common import Downloads, Viewer, error_message, esc, readable_errors
+from ui.common import (
+    CACHE_MAX_AGE_S,
+    CACHE_SWEEP_S,
+    Downloads,
+    Viewer,
+    error_message,
+    esc,
+    private_cache,
+    readable_errors,
+)
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from collections.abc import Awaitable, Callable
+
+    from fastapi import FastAPI, Request
 
     from assistant.coach import Coach
 
@@ -36,11 +47,24 @@ def build_app(
 
     With ``accounts`` (the app 'coach serve' mounts) every handler works as the signed-in
     user: their conversations and ratings only; Knowledge and Evaluate for program leads."""
+    private_cache()  # before any component: Gradio reads its cache folder then
     downloads = Downloads()
     viewer = Viewer(coach, accounts)
-    with gr.Blocks(title="Mentor Coach", analytics_enabled=False) as demo:
+    with gr.Blocks(
+        title="Mentor Coach",
+        analytics_enabled=False,
+        delete_cache=(CACHE_SWEEP_S, CACHE_MAX_AGE_S),
+    ) as demo:
         gr.Markdown("# Mentor Coach\nGrounded, cited guidance for mentees, mentors and programs.")
-        signed_in = gr.Markdown(visible=accounts, elem_id="signed-in")
+        with gr.Row(visible=accounts):
+            signed_in = gr.Markdown(elem_id="signed-in")
+            sign_out = gr.Button("Sign out", size="sm", scale=0, min_width=100)
+        # Signing out is a POST to the server's own route (it ends the session in the database).
+        sign_out.click(
+            None,
+            js="() => fetch('logout', {method: 'POST', credentials: 'same-origin'})"
+            ".finally(() => { window.location.href = 'login'; })",
+        )
         with gr.Tabs():
             with gr.Tab("Coach"):
                 chat.build(demo, coach, downloads, viewer)
@@ -60,8 +84,7 @@ def build_app(
                 return {}
             lead = viewer.is_lead(request)
             return {
-                signed_in: f"Signed in as **{esc(name)}** ({viewer.role(request)}) · "
-                "[Sign out](logout)",
+                signed_in: f"Signed in as **{esc(name)}** ({viewer.role(request)})",
                 knowledge_tab: gr.Tab(visible=lead),
                 evaluate_tab: gr.Tab(visible=lead),
             }
@@ -128,13 +151,32 @@ def launch(
     return demo
 
 
-def mount(app: FastAPI, coach: Coach, path: str = "/ui") -> FastAPI:
-    """The UI on ``app`` at ``path``, behind a sign-in with the program's accounts."""
+def mount(
+    app: FastAPI,
+    coach: Coach,
+    user_of: Callable[[Request], Awaitable[str | None]],
+    path: str = "/ui",
+) -> FastAPI:
+    """The UI on ``app`` at ``path`` for the signed-in user that ``user_of`` finds in a request
+    (the server's own sign-in; a request without one is refused by Gradio)."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    return gr.mount_gradio_app(
+    blocks = build_app(coach, accounts=True)
+    settings = coach.settings
+    mounted = gr.mount_gradio_app(
         app,
-        build_app(coach, accounts=True),
+        blocks,
         path=path,
-        auth=lambda name, password: coach.accounts.authenticate(name, password) is not None,
-        auth_message="Sign in with your Mentor Coach account.",
+        auth_dependency=user_of,
+        # Nothing of the data folder is ever served, whatever a handler returns.
+        blocked_paths=[str(settings.home), str(settings.cache_dir)],
+        max_file_size=int(settings.max_file_mb * 1024 * 1024),
+        footer_links=["api", "settings"],
+        theme=THEME,
+        css=CSS,
     )
+    # Gradio 6.31.0 checks a client-sent file path (FileData.path must be in its upload
+    # folder) only when ``blocks.has_launched``, which launch() sets and mount_gradio_app does
+    # not: mounted, any event taking a file would copy any server file into the cache. The
+    # mounted app is served from here on, so it counts as launched.
+    blocks.has_launched = True
+    return mounted

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import inspect
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -101,9 +103,18 @@ def error_message(exc: Exception) -> str:
     return f"Something went wrong ({type(exc).__name__}: {exc}). Details are in the app's log."
 
 
+_SERVER_PATH = re.compile(r"(?<![\w:/.\\])(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"():]+)+[\\/]([^\\/\s'\"():]+)")
+
+
+def without_paths(message: str) -> str:
+    """A message for the page with each server path cut to its file name: where the server
+    keeps files (its folders, its cache) is nobody's business on a shared server."""
+    return _SERVER_PATH.sub(r"\1", message)
+
+
 def _show(exc: Exception) -> Any:
     # A toast rather than gr.Error: an error would also cover every output with an "Error" badge.
-    gr.Warning(esc(error_message(exc)))
+    gr.Warning(esc(without_paths(error_message(exc))))
     return gr.skip()
 
 
@@ -130,11 +141,28 @@ def readable_errors(fn: F) -> F:
     return cast(F, wrapper)
 
 
+# Gradio (6.31.0) copies every file it receives or offers into its cache, by default the shared
+# /tmp/gradio with world-readable files; the app's cache is a private folder (mode 0700) of this
+# process instead, and files older than CACHE_MAX_AGE_S are deleted (Gradio's ``delete_cache``).
+CACHE_MAX_AGE_S = 3600
+CACHE_SWEEP_S = 600
+
+
+@functools.cache
+def private_cache() -> Path:
+    """This process's folder for Gradio's cache and the downloads (removed at exit); set as
+    GRADIO_TEMP_DIR, which Gradio reads when a component or app is made."""
+    folder = Path(tempfile.mkdtemp(prefix="mentor-coach-web-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder / "gradio")
+    return folder
+
+
 class Downloads:
     """Writes files offered for download into one private temporary folder."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="mentor-coach-ui-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="downloads-", dir=private_cache()))
         weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def write(self, name: str, text: str) -> str:

@@ -78,6 +78,16 @@ def graded_table(report: GradeReport) -> pd.DataFrame:
     )
 
 
+def shipped_dataset(name: str) -> Path:
+    """A shipped dataset by the name the page shows; anything else a client sends (a server
+    path included) is refused."""
+    path = DATASETS / f"{name}.yaml"
+    if path.parent != DATASETS or not path.is_file():
+        shipped = ", ".join(sorted(p.stem for p in DATASETS.glob("*.yaml")))
+        raise InputError(f"No dataset '{name[:60]}'.", f"Pick one of: {shipped}.")
+    return path
+
+
 def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -> None:
     """The Evaluate tab's components and events (inside ``demo``, an open gr.Blocks)."""
     gr.Markdown(
@@ -86,8 +96,8 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
     )
     with gr.Row():
         dataset = gr.Dropdown(
-            [(path.stem, str(path)) for path in sorted(DATASETS.glob("*.yaml"))],
-            value=str(DEFAULT_DATASET),
+            sorted(path.stem for path in DATASETS.glob("*.yaml")),
+            value=DEFAULT_DATASET.stem,
             label="Dataset",
         )
         upload = gr.File(
@@ -151,7 +161,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio injects a progress bar)
     ) -> dict[Any, Any]:
         viewer.require_lead(request, "run evaluations")
-        chosen = uploaded or dataset_path
+        chosen = uploaded or (dataset_path and shipped_dataset(dataset_path))
         if not chosen:
             raise InputError("No dataset chosen.", "Pick one or upload a .yaml dataset.")
         progress(0, desc="Starting")
@@ -201,9 +211,8 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         if not path:
             raise InputError("No answers file chosen.", "Upload a .csv or .jsonl file first.")
         items = read_answers(path)
-        cases = (
-            load_dataset(dataset_path or DEFAULT_DATASET) if any(i.case_id for i in items) else []
-        )
+        shipped = shipped_dataset(dataset_path) if dataset_path else DEFAULT_DATASET
+        cases = load_dataset(shipped) if any(i.case_id for i in items) else []
         report = grade_answers(coach, items, cases, Path(path).name)
         count = len(report.answers)
         line = (

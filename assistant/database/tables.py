@@ -102,3 +102,15 @@ class RatingRow(Base):
     backend: Mapped[str] = mapped_column(String(40))
     session_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     sources: Mapped[str] = mapped_column(Text)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser of the web app; only the SHA-256 digest of its cookie is stored, so
+    a copy of the database signs nobody in. Deleted with the user and on a password reset."""
+
+    __tablename__ = "web_sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from assistant import __version__
@@ -14,6 +15,7 @@ from assistant.coach import Coach
 from assistant.server import conversations, drafts, errors, evaluations, knowledge, openai_api
 from assistant.server.auth import CoachDep
 from assistant.server.throttle import BodyLimit, RateLimits, SafeHeaders
+from assistant.server.web_auth import WebGuard, WebSignIn
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,10 @@ def create_app(coach: Coach, *, with_ui: bool = True) -> FastAPI:
         redoc_url=None,
     )
     app.state.coach = coach
-    app.state.rate_limits = RateLimits(coach.settings.rate_limit, coach.settings.rate_limit_storage)
+    settings = coach.settings
+    app.state.rate_limits = RateLimits(
+        settings.rate_limit, settings.rate_limit_storage, settings.signin_limit
+    )
     errors.install(app)
     for module in (openai_api, knowledge, drafts, conversations, evaluations):
         app.include_router(module.router)
@@ -52,12 +57,25 @@ def create_app(coach: Coach, *, with_ui: bool = True) -> FastAPI:
     if with_ui:
         from ui.app import mount
 
-        mount(app, coach, path=UI_PATH)
+        sign_in = WebSignIn(coach, app.state.rate_limits, UI_PATH)
+        app.include_router(sign_in.router())  # before the mount: these answer, not Gradio's
+        mount(app, coach, sign_in.gradio_user, path=UI_PATH)
+        app.add_middleware(WebGuard, sign_in=sign_in)
 
         @app.get("/", include_in_schema=False)
         def home() -> RedirectResponse:
-            return RedirectResponse(UI_PATH)
+            return RedirectResponse(f"{UI_PATH}/")
 
+    # Starlette's CORS middleware on this app is also what makes Gradio 6.31.0 drop its own,
+    # which answers any Origin with credentials when the Host is not localhost: only the
+    # configured origins may call, and never with cookies.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+        allow_credentials=False,
+    )
     app.add_middleware(SafeHeaders)
     app.add_middleware(BodyLimit, limit=coach.settings.request_limit_bytes)
     return app

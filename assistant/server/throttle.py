@@ -25,11 +25,13 @@ FAILED_AUTH_LIMIT = "60/minute"
 
 
 class RateLimits:
-    """Counts each key's requests; ``hit`` raises a 429 once a key is over its limit."""
+    """Counts each key's (and each signed-in web user's) requests and failed sign-ins; a count
+    over its limit raises a 429."""
 
-    def __init__(self, rate: str, storage_uri: str) -> None:
+    def __init__(self, rate: str, storage_uri: str, signin: str = "5/minute") -> None:
         self.items: list[RateLimitItem] = parse_many(rate)
         self.failures: list[RateLimitItem] = parse_many(FAILED_AUTH_LIMIT)
+        self.signins: list[RateLimitItem] = parse_many(signin)
         try:
             self.storage = storage_from_string(storage_uri)
         except Exception as exc:  # an unknown scheme, a missing driver (redis, ...)
@@ -52,17 +54,38 @@ class RateLimits:
         """Count one request with a missing or wrong key from this address."""
         self._hit(self.failures, "failed-auth", address, "for failed sign-ins")
 
+    def hit_web_user(self, name: str) -> None:
+        """Count one request of a signed-in person of the web app (the same rate as a key)."""
+        self._hit(self.items, "web-user", name, "for each person")
+
+    def may_sign_in(self, address: str, name: str) -> None:
+        """Refuse, before any password is checked, an address or a user name that has used up
+        its wrong passwords: a guesser costs no hashing once over the limit."""
+        for kind, who in (("signin-address", address), ("signin-name", name.lower())):
+            for item in self.signins:
+                if not self.limiter.test(item, kind, who):
+                    self._refuse(item, kind, who, "for wrong passwords")
+
+    def failed_sign_in(self, address: str, name: str) -> None:
+        """Count one wrong password against the address and the user name."""
+        for kind, who in (("signin-address", address), ("signin-name", name.lower())):
+            for item in self.signins:
+                self.limiter.hit(item, kind, who)
+
     def _hit(self, items: list[RateLimitItem], kind: str, who: str, scope: str) -> None:
         for item in items:
             if not self.limiter.hit(item, kind, who):
-                reset, _remaining = self.limiter.get_window_stats(item, kind, who)
-                wait = max(1, math.ceil(reset - time.time()))
-                raise ApiError(
-                    429,
-                    f"Too many requests: the limit is {item} {scope}. Retry in {wait} s.",
-                    "rate_limit_exceeded",
-                    {"Retry-After": str(wait)},
-                )
+                self._refuse(item, kind, who, scope)
+
+    def _refuse(self, item: RateLimitItem, kind: str, who: str, scope: str) -> None:
+        reset, _remaining = self.limiter.get_window_stats(item, kind, who)
+        wait = max(1, math.ceil(reset - time.time()))
+        raise ApiError(
+            429,
+            f"Too many requests: the limit is {item} {scope}. Retry in {wait} s.",
+            "rate_limit_exceeded",
+            {"Retry-After": str(wait)},
+        )
 
 
 class _BodyTooLarge(HTTPException):
@@ -140,9 +163,18 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+_ALWAYS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
 class SafeHeaders:
     """ASGI middleware: no response is sniffed as another type (a JSON text that holds HTML
-    stays JSON), and API answers are not cached."""
+    stays JSON), no page is shown inside another site's frame (clickjacking), no address is
+    sent to other sites, and API answers are not cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -157,8 +189,9 @@ class SafeHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
                 names = {name.lower() for name, _ in headers}
-                if b"x-content-type-options" not in names:
-                    headers.append((b"x-content-type-options", b"nosniff"))
+                for name, value in _ALWAYS:
+                    if name not in names:
+                        headers.append((name, value))
                 if api and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
