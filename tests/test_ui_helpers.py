@@ -155,3 +155,27 @@ def test_ui_choices_are_the_literal_types_values():
     assert choices(Kind, {"c": "See"}) == [("A b", "a-b"), ("See", "c")]
     with pytest.raises(ValueError, match="does not have"):
         choices(Kind, {"gone": "Gone"})
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("Dataset /tmp/mentor-coach-web-x/gradio/ab12/set.yaml is not valid", "set.yaml is"),
+        ("Cannot read '/srv/coach/home/documents/a.md' (denied)", "Cannot read 'a.md'"),
+        ("Cannot read C:\\Users\\lee\\notes.txt now", "Cannot read notes.txt now"),
+    ],
+)
+def test_errors_on_the_page_name_files_without_server_paths(message, shown):
+    from ui.common import without_paths
+
+    assert shown in without_paths(message)
+    assert "/tmp" not in without_paths(message) and "Users" not in without_paths(message)
+
+
+@pytest.mark.unit
+def test_urls_fractions_and_words_with_slashes_are_kept():
+    from ui.common import without_paths
+
+    text = "See https://example.org/guide/a for 3/4 of mentors and/or mentees."
+    assert without_paths(text) == text

@@ -103,7 +103,10 @@ def error_message(exc: Exception) -> str:
     return f"Something went wrong ({type(exc).__name__}: {exc}). Details are in the app's log."
 
 
-_SERVER_PATH = re.compile(r"(?<![\w:/.\\])(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"():]+)+[\\/]([^\\/\s'\"():]+)")
+_SERVER_PATH = re.compile(
+    r"(?<![\w:/.\\])"  # not inside a URL, a fraction or a word
+    r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"():]+)+[\\/]([^\\/\s'\"():]+)"
+)
 
 
 def without_paths(message: str) -> str:

@@ -52,13 +52,17 @@ _SIGN_IN = _template("signin_form.html")
 _SIGN_OUT = _template("signout_form.html")
 
 
-def page(title: str, body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def page(
+    title: str, body: str, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     return HTMLResponse(
         _PAGE.substitute(title=html.escape(title), body=body), status, headers=headers
     )
 
 
-def sign_in_page(message: str = "", status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def sign_in_page(
+    message: str = "", status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     shown = f'<p class="error" role="alert">{html.escape(message)}</p>' if message else ""
     return page("Sign in", _SIGN_IN.substitute(message=shown), status, headers)
 

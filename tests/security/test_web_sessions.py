@@ -41,9 +41,7 @@ def test_no_other_origin_gets_credentialed_access(served, path):
     read = web.http.get(path, headers=headers)
     assert "access-control-allow-origin" not in read.headers
     assert "access-control-allow-credentials" not in read.headers
-    preflight = web.http.options(
-        path, headers={**headers, "Access-Control-Request-Method": "POST"}
-    )
+    preflight = web.http.options(path, headers={**headers, "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in preflight.headers
     assert "access-control-allow-credentials" not in preflight.headers
 
