@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import shutil
 import threading
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -23,6 +21,7 @@ from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.folder import WaitCallback
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
 from assistant.index.live import LiveIndex
+from assistant.index.uploads import KeptCopies
 from assistant.models import (
     Answer,
     DocumentInfo,
@@ -42,6 +41,7 @@ from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
 from assistant.sessions import SessionStore
+from assistant.source_names import SourceNames
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ class Coach:
             encoder=settings.embedding_encoder, cache_dir=settings.cache_dir
         )
         self.live = LiveIndex(settings, self.embeddings, on_wait)
+        # What the front ends show for a stored path (never the server's folders).
+        self.names = SourceNames(settings.home, settings.knowledge_dir)
         self._reranker = reranker
         self._retriever: tuple[KnowledgeIndex, HybridRetriever] | None = None
         self._opening = threading.Lock()
@@ -187,28 +189,26 @@ class Coach:
         """Add or update the user's own documents (files or folders).
 
         With ``keep_copy`` (uploads from temporary folders), files are first copied into
-        ``COACH_HOME/documents`` so that 'reindex' can read them again later.
+        ``COACH_HOME/documents`` so that 'reindex' can read them again later: a copy under a
+        name kept before replaces it (an edited upload updates its document), and the copy of
+        a file that fails is taken back.
         """
         files = [Path(p).expanduser() for p in paths]
-        if keep_copy:
-            files = [self._keep(path) for path in files]
-        with self.live.writing("ingest") as index:
-            return index.ingest(files, progress=progress)
+        with self.live.writing("ingest") as index, KeptCopies(self.uploads) as copies:
+            if keep_copy:
+                files = copies.keep(files)
+            report = index.ingest(files, progress=progress)
+            copies.take_back(report)
+        return self.names.report(report)
 
-    def _keep(self, path: Path) -> Path:
-        if not path.is_file():
-            return path  # ingest reports it
-        kept = self.settings.home / "documents" / path.name
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        if kept.exists() and kept.read_bytes() != path.read_bytes():
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()[:6]
-            kept = kept.with_name(f"{path.stem}-{digest}{path.suffix}")
-        shutil.copyfile(path, kept)
-        return kept
+    @property
+    def uploads(self) -> Path:
+        """Where uploaded files are kept (read again by 'reindex')."""
+        return self.settings.home / "documents"
 
     def documents(self) -> list[DocumentInfo]:
         """Every indexed document, built-in knowledge first."""
-        return self.index.catalog.all()
+        return self.names.each(self.index.catalog.all())
 
     def remove(self, doc_id_or_path: str) -> DocumentInfo:
         """Remove a document by id or source path (and the copy an upload kept, so that a
@@ -216,13 +216,19 @@ class Coach:
         with self.live.writing("remove") as index:
             removed = index.remove(doc_id_or_path)
         kept = Path(removed.source)
-        if kept.parent == self.settings.home / "documents":
+        if kept.parent == self.uploads:
             kept.unlink(missing_ok=True)
-        return removed
+        return self.names.each([removed])[0]
+
+    def approve(self, doc_id_or_path: str, section: str | None = None) -> DocumentInfo:
+        """Approve a document's sections held back at ingest (all, or one by its section path
+        or chunk id) and index them: only a program lead decides that uploaded text is advice."""
+        with self.live.writing("approve") as index:
+            return self.names.each([index.approve(doc_id_or_path, section)])[0]
 
     def reindex(self, progress: ProgressCallback | None = None) -> IngestReport:
         """Rebuild the indexes beside the live ones, then switch (a crash loses nothing)."""
-        return self.live.reindex(progress=progress)
+        return self.names.report(self.live.reindex(progress=progress))
 
     def doctor(self, repair: bool = True) -> IndexCheck:
         """Check the index against the catalog, id by id, and repair what is out of step."""
@@ -243,11 +249,11 @@ class Coach:
             role=role,
             exclude_topics=exclude_topics,
         )
-        return self.retriever.retrieve(query, options).chunks
+        return self.names.each(self.retriever.retrieve(query, options).chunks)
 
     def passages(self, chunk_ids: list[str]) -> list[RetrievedChunk]:
         """The stored passages with these ids (e.g. those an answer cites), unscored."""
-        return self.index.vectors.passages(chunk_ids)
+        return self.names.each(self.index.vectors.passages(chunk_ids))
 
     def stream(
         self,
@@ -275,7 +281,7 @@ class Coach:
             retrieval or self.settings.retrieval,
         ):
             if isinstance(item, Answer):
-                answer = item.model_copy(update={"session_id": session_id})
+                answer = self.names.answer(item).model_copy(update={"session_id": session_id})
             else:
                 yield item
         assert answer is not None
@@ -343,13 +349,13 @@ class Coach:
 
     def agenda(self, request: drafts.AgendaRequest, backend: str | None = None) -> drafts.Agenda:
         """A timed session agenda; every item cites the best practice it came from."""
-        return self.drafter.agenda(request, backend)
+        return self.names.draft(self.drafter.agenda(request, backend))
 
     def feedback(
         self, request: drafts.FeedbackRequest, backend: str | None = None
     ) -> drafts.FeedbackDraft:
         """Feedback in situation-behaviour-impact form, with a tone check and citations."""
-        return self.drafter.feedback(request, backend)
+        return self.names.draft(self.drafter.feedback(request, backend))
 
     def message(
         self, request: drafts.MessageRequest | str, backend: str | None = None, **details: Any
@@ -358,10 +364,10 @@ class Coach:
 
         Pass a MessageRequest, or its kind and fields: ``coach.message("reengage", to="mentee")``.
         """
-        return self.drafter.message(request, backend, **details)
+        return self.names.draft(self.drafter.message(request, backend, **details))
 
     def agreement(
         self, request: drafts.AgreementRequest, backend: str | None = None
     ) -> drafts.AgreementDraft:
         """A mentoring agreement draft; each section cites the practice behind it."""
-        return self.drafter.agreement(request, backend)
+        return self.names.draft(self.drafter.agreement(request, backend))

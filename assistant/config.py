@@ -68,6 +68,8 @@ class Settings(BackendSettings):
     # roundabout question ("3rd rejection this year, what am i doing wrong") still has a home.
     question_floor: float = Field(default=0.4, ge=-1, le=1)
     max_file_mb: float = Field(default=20.0, gt=0)
+    # The most a zip-based document (.docx) may unpack to: a small file can inflate to gigabytes.
+    max_unzipped_mb: float = Field(default=100.0, gt=0)
     chunk_chars: int = Field(default=1200, ge=200, le=8000)
     # How long a write (ingest, remove, reindex) waits for another process's write to finish.
     lock_timeout_s: float = Field(default=600, ge=0)

@@ -90,8 +90,19 @@ class RetrievedChunk(BaseModel):
         return heading_path(self.title, self.section)
 
 
+class HeldSection(BaseModel):
+    """A section held back at ingest (quarantined): it reads as instructions planted for the
+    assistant or its users, so it is neither indexed nor cited until a program lead approves
+    it. ``section`` is its heading path within the document."""
+
+    chunk_id: str
+    section: str = ""
+    text: str
+    reason: str
+
+
 class DocumentInfo(BaseModel):
-    """A document in the catalog."""
+    """A document in the catalog; ``held`` lists its sections held back at ingest."""
 
     doc_id: str
     source: str
@@ -100,6 +111,7 @@ class DocumentInfo(BaseModel):
     chunk_ids: list[str]
     ingested_at: datetime
     builtin: bool = False
+    held: list[HeldSection] = Field(default_factory=list)
 
     @property
     def chunk_count(self) -> int:
@@ -147,6 +159,8 @@ class IngestReport(BaseModel):
     failed: list[IngestFailure] = Field(default_factory=list)
     # Documents a rebuild copied from the previous index because their file is gone.
     kept: list[str] = Field(default_factory=list)
+    # Sections held back (quarantined), as "doc id > section: reason", for the program lead.
+    held: list[str] = Field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
     embedded: int = 0
@@ -162,6 +176,7 @@ class IngestReport(BaseModel):
         self.unchanged += other.unchanged
         self.failed += other.failed
         self.kept += other.kept
+        self.held += other.held
         self.chunks_added += other.chunks_added
         self.chunks_removed += other.chunks_removed
         self.embedded += other.embedded

@@ -23,6 +23,7 @@ from assistant.drafting.models import (
     ToneIssue,
 )
 from assistant.errors import DataFileError
+from assistant.ingest import screening
 from assistant.models import ESCALATING, Role
 
 pytestmark = pytest.mark.unit
@@ -38,6 +39,7 @@ FILES = {
     "own_documents": (own_documents.load_words, own_documents.OWN_DOCUMENTS_FILE),
     "situations": (situation_drafts.load_situations, situation_drafts.SITUATIONS_FILE),
     "triage": (triage.load_triage, triage.TRIAGE_FILE),
+    "planted_instructions": (screening.load_rules, screening.PLANTED_FILE),
 }
 
 

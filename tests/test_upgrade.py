@@ -51,7 +51,7 @@ def test_a_data_folder_of_the_previous_release_opens_with_everything_kept(
 
     url = request.getfixturevalue("postgres_database") if database == "postgres" else None
     coach = Coach.open(home=old_home, knowledge_dir=knowledge, database_url=url)
-    documents = {d.doc_id: d for d in coach.documents()}
+    documents = {d.doc_id: d for d in coach.index.catalog.all()}  # the stored paths
 
     # The built-in guides are this release's, under this install's knowledge folder, with the
     # ids they had (past answers cite them), none twice.

@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.errors import InputError
+from assistant.index.knowledge_index import held_line
 from assistant.ingest import SUPPORTED_SUFFIXES
-from assistant.models import IngestReport
+from assistant.models import DocumentInfo, IngestReport
 from ui.common import Viewer, esc, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
 FILE_TYPES = list(SUPPORTED_SUFFIXES)
-HEADERS = ["ID", "Title", "Chunks", "Kind", "Source"]
+HEADERS = ["ID", "Title", "Chunks", "Kind", "Source", "Held back (not cited)"]
 
 
 def report_markdown(report: IngestReport) -> str:
@@ -27,7 +28,13 @@ def report_markdown(report: IngestReport) -> str:
         f"{report.chunks_added} new passages indexed, {report.chunks_removed} removed."
     ]
     lines += [f"- **Failed:** {esc(Path(f.path).name)}: {esc(f.error)}" for f in report.failed]
+    lines += [f"- **Held back, not cited until approved:** {esc(held)}" for held in report.held]
     return "\n".join(lines)
+
+
+def held_cell(document: DocumentInfo) -> str:
+    """A document's held sections, each with its reason (empty when none is held)."""
+    return "\n".join(held_line(document.doc_id, held) for held in document.held)
 
 
 def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
@@ -47,11 +54,11 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
     status = gr.Markdown()
     table = gr.Dataframe(
         headers=HEADERS,
-        datatype=["str", "str", "number", "str", "str"],
+        datatype=["str", "str", "number", "str", "str", "str"],
         label="Documents",
         interactive=False,
         wrap=True,
-        column_widths=["20%", "34%", "9%", "10%", "27%"],
+        column_widths=["16%", "24%", "7%", "9%", "20%", "24%"],
     )
     with gr.Row(equal_height=True):
         chosen = gr.Dropdown(label="Document to remove", choices=[], value=None, scale=3)
@@ -60,7 +67,14 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
     def listing() -> dict[Any, Any]:
         documents = sorted(coach.documents(), key=lambda d: d.builtin)  # yours first
         rows = [
-            [d.doc_id, d.title, d.chunk_count, "built-in" if d.builtin else "yours", d.source]
+            [
+                d.doc_id,
+                d.title,
+                d.chunk_count,
+                "built-in" if d.builtin else "yours",
+                d.source,
+                held_cell(d),
+            ]
             for d in documents
         ]
         choices = [

@@ -1,4 +1,4 @@
-"""`coach ingest | list | remove | reindex | doctor | search`: the knowledge base."""
+"""`coach ingest | list | approve | remove | reindex | doctor | search`: the knowledge base."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from assistant.cli.common import (
 )
 from assistant.config import RetrievalMode
 from assistant.errors import InputError
+from assistant.index.knowledge_index import held_line
 from assistant.models import Role
 
 commands = typer.Typer()
@@ -34,6 +35,8 @@ def _print_report(report: Any) -> None:
     )
     for failure in report.failed:
         print_error(failure.error)
+    for held in report.held:
+        print_error(f"{held} (approve with 'coach approve')", label="Held:")
 
 
 @commands.command()
@@ -63,11 +66,36 @@ def list_documents(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugO
             return
         from rich.table import Table
 
-        table = Table("id", "title", "chunks", "kind", "source")
+        table = Table("id", "title", "chunks", "held", "kind", "source")
         for d in documents:
             kind = "built-in" if d.builtin else "yours"
-            table.add_row(d.doc_id, d.title, str(d.chunk_count), kind, d.source)
+            table.add_row(d.doc_id, d.title, str(d.chunk_count), str(len(d.held)), kind, d.source)
         console().print(table)
+        for d in documents:
+            for line in (held_line(d.doc_id, h) for h in d.held):
+                print_error(f"{line} — not cited until you run 'coach approve'", label="Held:")
+
+
+@commands.command()
+def approve(
+    document: Annotated[str, typer.Argument(help="Document id (see 'coach list').")],
+    section: Annotated[
+        str | None, typer.Option(help="Only this held section (its path or chunk id).")
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Approve sections held back at ingest as planted instructions: they are indexed and cited."""
+    with user_errors(debug):
+        approved = open_coach(home).approve(document, section)
+        if as_json:
+            print_json(approved)
+        else:
+            console().print(
+                f"approved: {approved.doc_id} has {approved.chunk_count} chunks, "
+                f"{len(approved.held)} sections still held"
+            )
 
 
 @commands.command()

@@ -1,4 +1,5 @@
-"""Catalog of ingested documents (SQLite): id, source, title, content hash, chunk ids, time."""
+"""Catalog of ingested documents (SQLite): id, source, title, content hash, chunk ids, time;
+the sections held back at ingest, and the held sections a program lead approved."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from contextlib import closing
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from assistant.models import DocumentInfo
+from assistant.models import DocumentInfo, HeldSection
 from assistant.sqlite_store import SQLiteStore
 
 _SCHEMA = """
@@ -19,7 +20,18 @@ CREATE TABLE IF NOT EXISTS documents (
     chunk_ids TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
     builtin INTEGER NOT NULL DEFAULT 0
-)
+);
+CREATE TABLE IF NOT EXISTS held_chunks (
+    chunk_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS approved_chunks (
+    chunk_id TEXT PRIMARY KEY,
+    approved_at TEXT NOT NULL
+);
 """
 
 
@@ -32,6 +44,7 @@ class CatalogEntry(NamedTuple):
     content_hash: str
     chunk_ids: list[str]
     builtin: bool
+    held: tuple[HeldSection, ...] = ()
 
 
 class Catalog(SQLiteStore):
@@ -42,6 +55,17 @@ class Catalog(SQLiteStore):
     def _query(self, sql: str, params: tuple = ()) -> list[DocumentInfo]:
         with closing(self.connect()) as conn:
             rows = conn.execute(sql, params).fetchall()
+            held: dict[str, list[HeldSection]] = {}
+            if rows:  # few: the whole table is read rather than one query per document
+                for row in conn.execute("SELECT * FROM held_chunks ORDER BY rowid"):
+                    held.setdefault(row["doc_id"], []).append(
+                        HeldSection(
+                            chunk_id=row["chunk_id"],
+                            section=row["section"],
+                            text=row["text"],
+                            reason=row["reason"],
+                        )
+                    )
         return [
             DocumentInfo(
                 doc_id=row["doc_id"],
@@ -51,6 +75,7 @@ class Catalog(SQLiteStore):
                 chunk_ids=json.loads(row["chunk_ids"]),
                 ingested_at=datetime.fromisoformat(row["ingested_at"]),
                 builtin=bool(row["builtin"]),
+                held=held.get(row["doc_id"], []),
             )
             for row in rows
         ]
@@ -97,9 +122,18 @@ class Catalog(SQLiteStore):
         now = datetime.now(timezone.utc).isoformat()
         with closing(self.connect()) as conn, conn:
             for entry in entries:
+                replaced = "SELECT doc_id FROM documents WHERE source = ? OR doc_id = ?"
+                conn.execute(
+                    f"DELETE FROM held_chunks WHERE doc_id = ? OR doc_id IN ({replaced})",
+                    (entry.doc_id, entry.source, entry.doc_id),
+                )
                 conn.execute(
                     "DELETE FROM documents WHERE source = ? OR doc_id = ?",
                     (entry.source, entry.doc_id),
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO held_chunks VALUES (?, ?, ?, ?, ?)",
+                    [(h.chunk_id, entry.doc_id, h.section, h.text, h.reason) for h in entry.held],
                 )
                 conn.execute(
                     "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -117,7 +151,24 @@ class Catalog(SQLiteStore):
     def delete(self, doc_id: str) -> None:
         with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+            conn.execute("DELETE FROM held_chunks WHERE doc_id = ?", (doc_id,))
 
     def clear(self) -> None:
         with closing(self.connect()) as conn, conn:
             conn.execute("DELETE FROM documents")
+            conn.execute("DELETE FROM held_chunks")
+
+    def approve(self, chunk_ids: list[str]) -> None:
+        """Record held sections (by chunk id, a hash of their content) as approved by a
+        program lead: the same text is indexed from now on, in any later ingest or rebuild."""
+        now = datetime.now(timezone.utc).isoformat()
+        with closing(self.connect()) as conn, conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO approved_chunks VALUES (?, ?)",
+                [(cid, now) for cid in chunk_ids],
+            )
+
+    def approved(self) -> set[str]:
+        """The chunk ids a program lead approved."""
+        with closing(self.connect()) as conn:
+            return {row[0] for row in conn.execute("SELECT chunk_id FROM approved_chunks")}

@@ -28,7 +28,15 @@ from assistant.index.sentences import (
 )
 from assistant.index.vectorstore import VectorStore, drop_collection, open_client
 from assistant.ingest import SUPPORTED_SUFFIXES, LoadedDocument, chunk_document, load_file
-from assistant.models import Chunk, DocumentInfo, IndexCheck, IngestFailure, IngestReport
+from assistant.ingest.screening import shipped_screen
+from assistant.models import (
+    Chunk,
+    DocumentInfo,
+    HeldSection,
+    IndexCheck,
+    IngestFailure,
+    IngestReport,
+)
 
 ProgressCallback = Callable[[int, int, str], None]
 log = logging.getLogger(__name__)
@@ -54,6 +62,11 @@ def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]
     return found
 
 
+def held_line(doc_id: str, held: HeldSection) -> str:
+    """A held section as the program lead reads it: where it is and why it is held."""
+    return f"{doc_id} > {held.section or '(introduction)'}: {held.reason}"
+
+
 class BuiltinChanges(NamedTuple):
     """Built-in files to (re)index, and built-in documents whose file is gone."""
 
@@ -70,12 +83,14 @@ FLUSH_TEXTS = 2048
 
 
 class PlannedFile(NamedTuple):
-    """A changed or new file, loaded and chunked, waiting to be embedded and written."""
+    """A changed or new file, loaded and chunked, waiting to be embedded and written; ``held``
+    are its sections kept out of every index until a program lead approves them."""
 
     path: Path
     document: LoadedDocument
     previous: DocumentInfo | None
     chunks: list[Chunk]
+    held: list[HeldSection]
 
     @property
     def text_count(self) -> int:
@@ -296,7 +311,11 @@ class KnowledgeIndex:
     ) -> PlannedFile:
         """Load and chunk a file to (re)index, keeping the document id it had, or giving it one
         that neither the catalog nor this run (``claimed``: id -> source) has for another file."""
-        document = load_file(path, max_bytes=int(self.settings.max_file_mb * 1_000_000))
+        document = load_file(
+            path,
+            max_bytes=int(self.settings.max_file_mb * 1_000_000),
+            max_unzipped_bytes=int(self.settings.max_unzipped_mb * 1_000_000),
+        )
         document.doc_id = (
             previous.doc_id
             if previous
@@ -308,7 +327,28 @@ class KnowledgeIndex:
                 f"{path}: has no passage of text long enough to index.",
                 "Add a few sentences of content to it.",
             )
-        return PlannedFile(path, document, previous, chunks)
+        indexed, held = self._screen(chunks)
+        return PlannedFile(path, document, previous, indexed, held)
+
+    def _screen(self, chunks: list[Chunk]) -> tuple[list[Chunk], list[HeldSection]]:
+        """The chunks to index, and those held back: a document is data, so a section that
+        reads as instructions to the assistant or its users is never retrieved or cited
+        unless a program lead approved that very text (its content-hash id)."""
+        screen, approved = shipped_screen(), self.catalog.approved()
+        indexed: list[Chunk] = []
+        held: list[HeldSection] = []
+        for chunk in chunks:
+            reason = None if chunk.id in approved else screen.reason(chunk.indexed_text)
+            if reason is None:
+                indexed.append(chunk)
+            else:
+                log.info("ingest %s: held %s (%s)", chunk.doc_id, chunk.heading_path, reason)
+                held.append(
+                    HeldSection(
+                        chunk_id=chunk.id, section=chunk.section, text=chunk.text, reason=reason
+                    )
+                )
+        return indexed, held
 
     def write(self, planned: list[PlannedFile], builtin: bool) -> IngestReport:
         """Embed what is new in these files in one go, then write chunks, the lexical index,
@@ -358,12 +398,14 @@ class KnowledgeIndex:
                     p.document.content_hash,
                     [chunk.id for chunk in p.chunks],
                     builtin,
+                    tuple(p.held),
                 )
                 for p in planned
             ]
         )
         for p in planned:
             (report.updated if p.previous else report.added).append(p.document.doc_id)
+            report.held += [held_line(p.document.doc_id, h) for h in p.held]
         report.embedded = len(set(texts))
         return report
 
@@ -418,11 +460,51 @@ class KnowledgeIndex:
         )
         self.catalog.put(
             [
-                CatalogEntry(d.doc_id, d.source, d.title, d.content_hash, d.chunk_ids, d.builtin)
+                CatalogEntry(
+                    d.doc_id,
+                    d.source,
+                    d.title,
+                    d.content_hash,
+                    d.chunk_ids,
+                    d.builtin,
+                    tuple(d.held),
+                )
                 for d in whole
             ]
         )
         return [d.doc_id for d in whole]
+
+    def approve(self, doc_id_or_path: str, section: str | None = None) -> DocumentInfo:
+        """Approve a document's held sections (all, or the one whose section path or chunk id
+        is ``section``) and index them from the document's file."""
+        document = self.find(doc_id_or_path)
+        chosen = [
+            h
+            for h in document.held
+            if section is None or section.strip().casefold() in (h.section.casefold(), h.chunk_id)
+        ]
+        if not chosen:
+            names = "; ".join(repr(h.section or "(introduction)") for h in document.held)
+            raise InputError(
+                f"{document.doc_id} has no held section"
+                + (f" '{section}'" if section else "")
+                + (f" (held: {names})." if names else "."),
+                "Run 'coach list' to see the held sections of each document.",
+            )
+        path = Path(document.source)
+        if not path.is_file():
+            raise InputError(
+                f"{document.doc_id}: its file {path.name} is gone, so its held sections "
+                "cannot be indexed.",
+                "Add the file again with 'coach ingest' (or upload it), then approve.",
+            )
+        self.catalog.approve([h.chunk_id for h in chosen])
+        run = IngestRun(self, document.builtin, 1, None)
+        run.queue(path, document)
+        run.flush()
+        if run.report.failed:
+            raise InputError(run.report.failed[0].error, "Fix the file, then approve again.")
+        return self.find(document.doc_id)
 
     def remove(self, doc_id_or_path: str) -> DocumentInfo:
         """Remove a document: the catalog first, so an interrupted removal leaves only chunks

@@ -210,6 +210,8 @@ class LiveIndex:
             if str(path.resolve()) not in sources
         ]
         readable = [Path(d.source) for d in users if Path(d.source).is_file()]
+        if previous:  # a program lead's approvals of held sections outlive the generation
+            fresh.catalog.approve(sorted(previous.catalog.approved()))
         report = fresh.ingest([self.settings.knowledge_dir], builtin=True, progress=progress)
         report.merge(fresh.ingest(readable + uploads, progress=progress))
         failed = {f.path for f in report.failed}

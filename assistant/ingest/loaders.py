@@ -14,13 +14,18 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.errors import InputError
+from assistant.ingest.archive import check_unzipped_size
 from assistant.ingest.docx import docx_text
 from assistant.ingest.headings import mark_headings
 from assistant.ingest.html import html_text
 from assistant.ingest.pdf import pdf_text
+from assistant.text.invisible import strip_invisible
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".html", ".htm", ".docx")
 _BINARY_SNIFF_BYTES = 8192
+# Zip-based formats: their unpacked size is checked before a parser reads them.
+_ZIPPED = (".docx",)
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t].*$", re.MULTILINE)
 
 
 class LoadedDocument(BaseModel):
@@ -165,8 +170,13 @@ _LOADERS: dict[str, Callable[[Path, bytes], tuple[str, dict]]] = {
 }
 
 
-def load_file(path: Path, max_bytes: int) -> LoadedDocument:
-    """Read one file into a LoadedDocument, or raise InputError saying what is wrong with it."""
+def load_file(path: Path, max_bytes: int, max_unzipped_bytes: int | None = None) -> LoadedDocument:
+    """Read one file into a LoadedDocument, or raise InputError saying what is wrong with it.
+
+    A zip-based file may unpack to ``max_unzipped_bytes`` (None: any size, at a sane ratio).
+
+    Titles and headings lose bidirectional controls and zero-width characters (a name must read
+    as what it is)."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise InputError(f"{path}: no such file or folder.", "Check the path and try again.")
@@ -187,10 +197,14 @@ def load_file(path: Path, max_bytes: int) -> LoadedDocument:
         raise InputError(
             f"{path}: cannot be read ({exc.strerror}).", "Check the file's permissions."
         ) from exc
+    if suffix in _ZIPPED:
+        check_unzipped_size(path, raw, max_unzipped_bytes)
     body, meta = _LOADERS[suffix](path, raw)
+    body = _HEADING_LINE.sub(lambda heading: strip_invisible(heading.group(0)), body)
     if not body.strip():
         raise InputError(f"{path}: is empty.", "Add some text to it, or leave it out.")
     title = str(meta.get("title") or _first_heading(body) or path.stem.replace("_", " ").strip())
+    title = strip_invisible(title).strip() or path.stem
     return LoadedDocument(
         doc_id=slugify(str(meta.get("id") or path.stem)),
         title=title,
