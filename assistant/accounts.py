@@ -26,7 +26,10 @@ from assistant.models import Role, check_role
 KEY_PREFIX = "mc-"
 MIN_PASSWORD_CHARS = 8
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-_hasher = PasswordHasher()
+# One lane (RFC 9106's memory and time cost, parallelism 1): a check keeps to one core, so a
+# burst of sign-ins cannot take every core of a small server from the people it serves. A
+# hash made with other parameters is made again at the next right password.
+_hasher = PasswordHasher(parallelism=1)
 
 
 class User(BaseModel):
@@ -165,6 +168,8 @@ class Accounts:
                 _hasher.verify(row.password_hash, password)
             except (VerificationError, InvalidHashError):
                 return None
+            if _hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = _hasher.hash(password)
             return self._user(row, 0)
 
     def issue_key(self, name: str, label: str = "") -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from importlib import resources
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 COOKIE = "mentor_coach_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SIGN_IN_NICENESS = 10
 MAX_PASSWORD_CHARS = 1024  # longer is never a password of ours: refused without hashing
 _EXPORT = re.compile(r"conversation-([0-9a-f]{8,64})\.md")
 _LEADS_ONLY = frozenset({"ratings.csv"})
@@ -81,6 +84,15 @@ def cross_site(headers: Headers) -> bool:
     return urlsplit(origin).netloc not in served
 
 
+def _yield_cpu() -> None:
+    """Lower this thread's CPU priority (Linux applies ``setpriority`` per thread; elsewhere
+    nothing changes)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), SIGN_IN_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not allowed: checks run at normal priority
+        log.debug("sign-in checks run at normal priority")
+
+
 class WebSignIn:
     """The sign-in form, the sessions behind the cookie and the checks of every web request."""
 
@@ -89,8 +101,11 @@ class WebSignIn:
         self.limits = limits
         self.path = path
         self.lifetime = timedelta(hours=coach.settings.web_session_hours)
-        # One password check at a time, beside the event loop and FastAPI's threadpool.
-        self._checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign-in")
+        # One password check at a time, beside the event loop and FastAPI's threadpool, at a
+        # lower CPU priority than answering.
+        self._checks = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="sign-in", initializer=_yield_cpu
+        )
 
     def user(self, cookie: str | None) -> str | None:
         """The signed-in name for a session cookie (None: no, expired or ended session)."""
