@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.synchronize import Event
 
 import httpx
@@ -130,7 +131,7 @@ def window(http: httpx.Client, questions: Sequence[str], turn: int) -> dict[str,
         while time.monotonic() < end:
             question = questions[(turn + asked) % len(questions)]
             body = {"model": "mentor-coach", "messages": [{"role": "user", "content": question}]}
-            chats.append(timed(lambda: http.post("/v1/chat/completions", json=body)))
+            chats.append(timed(partial(http.post, "/v1/chat/completions", json=body)))
             asked += 1
 
     asking = threading.Thread(target=ask)
