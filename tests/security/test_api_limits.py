@@ -248,6 +248,22 @@ def test_a_failed_question_in_the_web_app_leaves_no_conversation(service):
     assert not any(s.turns == 0 for s in service.coach.list_sessions(user="ben"))
 
 
+@pytest.mark.integration
+def test_coach_chat_leaves_no_conversation_for_a_refused_question(built_home, tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    home = tmp_path / "home"
+    shutil.copytree(built_home, home)
+    script = f"{'why ' * 1000}\n/new\n/export {tmp_path / 'none.md'}\n/quit\n"
+    result = CliRunner().invoke(app, ["chat", "--home", str(home), "--no-triage"], input=script)
+    assert result.exit_code == 0, result.output
+    assert "the limit is" in result.output and "Nothing to export yet" in result.output
+    listed = CliRunner().invoke(app, ["sessions", "--home", str(home), "--json"])
+    assert json.loads(listed.output) == []
+
+
 # 5. No internals in an error shown to a user ----------------------------------------------------
 
 
