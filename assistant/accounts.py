@@ -22,6 +22,7 @@ from assistant.database import Database
 from assistant.database.tables import ApiKeyRow, UserRow, WebSessionRow
 from assistant.errors import InputError
 from assistant.models import Role, check_role
+from assistant.text.unicode import check_text, printable
 
 KEY_PREFIX = "mc-"
 MIN_PASSWORD_CHARS = 8
@@ -58,14 +59,14 @@ def _digest(key: str) -> str:
 def _check_name(name: str) -> str:
     if not _NAME.fullmatch(name):
         raise InputError(
-            f"'{name[:70]}' cannot be a user name.",
+            f"'{printable(name[:70])}' cannot be a user name.",
             "Use up to 64 letters, digits and . _ @ - (starting with a letter or digit).",
         )
     return name
 
 
 def _check_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_CHARS:
+    if len(check_text(password, "The password")) < MIN_PASSWORD_CHARS:
         raise InputError(
             f"The password is too short ({len(password)} characters).",
             f"Use at least {MIN_PASSWORD_CHARS}.",
@@ -159,6 +160,9 @@ class Accounts:
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user if the password is theirs, else None (the same for an unknown name)."""
+        # No stored name or password holds a surrogate (both are checked when set): one sent
+        # is shown as U+FFFD, so it is simply wrong, never an encoding error.
+        name, password = printable(name), printable(password)
         with self.database.session() as session:
             row = session.get(UserRow, name)
             if row is None:

@@ -16,7 +16,7 @@ from assistant.config import RetrievalMode, Settings, enforce_offline
 from assistant.database import Database, open_database
 from assistant.drafting import models as drafts
 from assistant.drafting.drafter import Drafter
-from assistant.errors import IndexUnavailableError
+from assistant.errors import IndexUnavailableError, NotPermittedError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.folder import WaitCallback
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
@@ -255,6 +255,26 @@ class Coach:
         """The stored passages with these ids (e.g. those an answer cites), unscored."""
         return self.names.each(self.index.vectors.passages(chunk_ids))
 
+    def may_choose_backend(self, user: str | None) -> bool:
+        """Whether ``user`` may choose a backend other than the configured one: the one person
+        of a local install (None) always, an account when COACH_BACKEND_CHOICE_ROLES has its
+        role (a local LLM costs 30-100 s a request: not every key holder's to spend)."""
+        return user is None or self.accounts.get(user).role in self.settings.backend_choice_roles
+
+    def choose_backend(self, backend: str | None, user: str | None) -> str:
+        """The backend that answers ``user``: ``backend`` when it is theirs to choose, the
+        configured one when none is named; any other choice is a NotPermittedError."""
+        configured = self.settings.backend
+        if backend is None or backend == configured or self.may_choose_backend(user):
+            return backend or configured
+        role = self.accounts.get(str(user)).role
+        allowed = ", ".join(self.settings.backend_choice_roles) or "nobody"
+        raise NotPermittedError(
+            f"As a {role} you get answers from the configured backend '{configured}'; "
+            f"choosing another ('{backend}') is for: {allowed}.",
+            "Leave the backend unset, or ask your program lead (COACH_BACKEND_CHOICE_ROLES).",
+        )
+
     def stream(
         self,
         question: str,
@@ -264,21 +284,21 @@ class Coach:
         retrieval: RetrievalMode | None = None,
         user: str | None = None,
         history: list[Turn] | None = None,
+        store: bool = False,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text in pieces, then the final Answer; saves it to the session
-        (which must be ``user``'s: None is this machine's one person).
+        (which must be ``user``'s: None is this machine's one person). With ``store`` and no
+        session, the answer starts a conversation (its id in ``Answer.session_id``), created
+        only once answered, so a refused or failed question leaves none.
 
         ``history`` (a client that keeps its own conversation, e.g. an OpenAI API client) is
         used instead of the stored session's turns."""
+        backend = self.choose_backend(backend, user)
         if history is None:
             history = self.sessions.turns(session_id, user) if session_id else []
         answer: Answer | None = None
         for item in self.answerer.stream(
-            question,
-            role,
-            history,
-            backend or self.settings.backend,
-            retrieval or self.settings.retrieval,
+            question, role, history, backend, retrieval or self.settings.retrieval
         ):
             if isinstance(item, Answer):
                 answer = self.names.answer(item).model_copy(update={"session_id": session_id})
@@ -287,6 +307,8 @@ class Coach:
         assert answer is not None
         if session_id:
             self.sessions.append(session_id, answer.question, answer, user)
+        elif store:
+            answer = self.sessions.start(answer, user)
         yield answer
 
     def triage(self, message: str) -> Triage | None:
@@ -309,9 +331,12 @@ class Coach:
         retrieval: RetrievalMode | None = None,
         user: str | None = None,
         history: list[Turn] | None = None,
+        store: bool = False,
     ) -> Answer:
         """Answer a question, grounded in the knowledge base, with numbered citations."""
-        *_, answer = self.stream(question, role, session_id, backend, retrieval, user, history)
+        *_, answer = self.stream(
+            question, role, session_id, backend, retrieval, user, history, store
+        )
         assert isinstance(answer, Answer)  # stream() always ends with the Answer
         return answer
 
@@ -347,27 +372,35 @@ class Coach:
         only the users who agreed are named)."""
         return self.ratings.to_csv(names)
 
-    def agenda(self, request: drafts.AgendaRequest, backend: str | None = None) -> drafts.Agenda:
+    def agenda(
+        self, request: drafts.AgendaRequest, backend: str | None = None, user: str | None = None
+    ) -> drafts.Agenda:
         """A timed session agenda; every item cites the best practice it came from."""
-        return self.names.draft(self.drafter.agenda(request, backend))
+        return self.names.draft(self.drafter.agenda(request, self.choose_backend(backend, user)))
 
     def feedback(
-        self, request: drafts.FeedbackRequest, backend: str | None = None
+        self, request: drafts.FeedbackRequest, backend: str | None = None, user: str | None = None
     ) -> drafts.FeedbackDraft:
         """Feedback in situation-behaviour-impact form, with a tone check and citations."""
-        return self.names.draft(self.drafter.feedback(request, backend))
+        return self.names.draft(self.drafter.feedback(request, self.choose_backend(backend, user)))
 
     def message(
-        self, request: drafts.MessageRequest | str, backend: str | None = None, **details: Any
+        self,
+        request: drafts.MessageRequest | str,
+        backend: str | None = None,
+        user: str | None = None,
+        **details: Any,
     ) -> drafts.MessageDraft:
         """A short, warm message (re-engage, thank you, ask a mentor, reschedule), cited.
 
         Pass a MessageRequest, or its kind and fields: ``coach.message("reengage", to="mentee")``.
         """
-        return self.names.draft(self.drafter.message(request, backend, **details))
+        return self.names.draft(
+            self.drafter.message(request, self.choose_backend(backend, user), **details)
+        )
 
     def agreement(
-        self, request: drafts.AgreementRequest, backend: str | None = None
+        self, request: drafts.AgreementRequest, backend: str | None = None, user: str | None = None
     ) -> drafts.AgreementDraft:
         """A mentoring agreement draft; each section cites the practice behind it."""
-        return self.names.draft(self.drafter.agreement(request, backend))
+        return self.names.draft(self.drafter.agreement(request, self.choose_backend(backend, user)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from platformdirs import user_cache_path, user_data_path
 from pydantic import Field, field_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from assistant.backends import Backend, BackendSettings, SecondOpinionBackend
+from assistant.models import Role
 from assistant.resources import builtin_knowledge
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
@@ -85,7 +86,23 @@ class Settings(BackendSettings):
     # the other origins whose pages may call the API from a browser (CORS, never with cookies).
     signin_limit: str = "5/minute;30/hour"
     web_session_hours: float = Field(default=12, gt=0, le=24 * 30)
-    cors_origins: list[str] = Field(default_factory=list)
+    # Comma-separated in the environment: "https://portal.example.org,https://x.example.org".
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Limits every surface holds ('coach serve' most of all). The roles that may choose an
+    # answer backend other than ``backend`` (a local LLM takes 30-100 s a request): the others
+    # always get ``backend``; comma-separated, e.g. "program-lead,mentor". The one person of
+    # 'coach ui' and the CLI chooses freely.
+    backend_choice_roles: Annotated[tuple[Role, ...], NoDecode] = ("program-lead",)
+    # The earlier turns passed to answering: each user turn is held to max_question_chars, and
+    # the turns answering reads (the last few) to this many characters together.
+    max_history_chars: int = Field(default=20_000, ge=1000)
+
+    @field_validator("backend_choice_roles", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):  # "program-lead,mentor" in the environment
+            return [role.strip() for role in value.split(",") if role.strip()]
+        return value
 
     @field_validator("rate_limit", "signin_limit", mode="after")
     @classmethod

@@ -33,3 +33,7 @@ class StoreDamagedError(CoachError):
 
 class DataFileError(CoachError, RuntimeError):
     """A data file shipped with the tool (templates, fixed replies) is missing or malformed."""
+
+
+class NotPermittedError(CoachError):
+    """A signed-in user asked for something their role may not choose (a 403 in the API)."""

@@ -19,6 +19,7 @@ from assistant.database import Database
 from assistant.database.tables import RatingRow, UserRow
 from assistant.errors import InputError
 from assistant.models import Answer
+from assistant.text.unicode import check_text
 
 Thumb = Literal["up", "down"]
 THUMBS: tuple[Thumb, ...] = get_args(Thumb)
@@ -79,7 +80,7 @@ class RatingStore:
         thumb = next((known for known in THUMBS if known == rating), None)
         if thumb is None:
             raise InputError(f"Unknown rating '{rating}'.", "Use up or down.")
-        comment = comment.strip()
+        comment = check_text(comment, "The comment").strip()
         if len(comment) > MAX_COMMENT_CHARS:
             raise InputError(
                 f"The comment is too long ({len(comment)} characters).",

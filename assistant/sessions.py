@@ -38,20 +38,32 @@ class SessionStore:
 
     def create(self, role: Role, title: str = "New conversation", owner: str | None = None) -> str:
         """Start a conversation and return its id."""
-        session_id = uuid.uuid4().hex[:12]
-        now = _now()
         with self.database.session() as session:
-            session.add(
-                ConversationRow(
-                    id=session_id,
-                    owner=owner,
-                    title=title[:TITLE_CHARS],
-                    role=check_role(role),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-        return session_id
+            return self._create(session, role, title, owner).id
+
+    def start(self, answer: Answer, owner: str | None = None) -> Answer:
+        """Start a conversation with its first question and answer in one transaction, so a
+        failure leaves no empty conversation; the answer with the conversation's id."""
+        with self.database.session() as session:
+            conversation = self._create(session, check_role(answer.role), answer.question, owner)
+            stored = answer.model_copy(update={"session_id": conversation.id})
+            self._add_turns(session, conversation, 0, stored.question, stored)
+        return stored
+
+    @staticmethod
+    def _create(session: Session, role: Role, title: str, owner: str | None) -> ConversationRow:
+        now = _now()
+        conversation = ConversationRow(
+            id=uuid.uuid4().hex[:12],
+            owner=owner,
+            title=title[:TITLE_CHARS],
+            role=check_role(role),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(conversation)
+        session.flush()  # before any turn that refers to it
+        return conversation
 
     def _row(self, session: Session, session_id: str, owner: str | None) -> ConversationRow:
         row = session.scalar(
@@ -126,35 +138,44 @@ class SessionStore:
         self, session_id: str, question: str, answer: Answer, owner: str | None = None
     ) -> None:
         """Record a question and its answer; the first question titles the conversation."""
-        now = _now()
         with self.database.session() as session:
             conversation = self._row(session, session_id, owner)
             position = session.scalar(
                 select(func.count()).where(TurnRow.conversation_id == session_id)
             )
-            position = position or 0
-            session.add_all(
-                [
-                    TurnRow(
-                        conversation_id=session_id,
-                        position=position,
-                        speaker="user",
-                        content=question,
-                        created_at=now,
-                    ),
-                    TurnRow(
-                        conversation_id=session_id,
-                        position=position + 1,
-                        speaker="assistant",
-                        content=answer.text,
-                        answer_json=answer.model_dump_json(),
-                        created_at=now,
-                    ),
-                ]
-            )
-            if position == 0:
-                conversation.title = question[:TITLE_CHARS]
-            conversation.updated_at = now
+            self._add_turns(session, conversation, position or 0, question, answer)
+
+    @staticmethod
+    def _add_turns(
+        session: Session,
+        conversation: ConversationRow,
+        position: int,
+        question: str,
+        answer: Answer,
+    ) -> None:
+        now = _now()
+        session.add_all(
+            [
+                TurnRow(
+                    conversation_id=conversation.id,
+                    position=position,
+                    speaker="user",
+                    content=question,
+                    created_at=now,
+                ),
+                TurnRow(
+                    conversation_id=conversation.id,
+                    position=position + 1,
+                    speaker="assistant",
+                    content=answer.text,
+                    answer_json=answer.model_dump_json(),
+                    created_at=now,
+                ),
+            ]
+        )
+        if position == 0:
+            conversation.title = question[:TITLE_CHARS]
+        conversation.updated_at = now
 
     def delete(self, session_id: str, owner: str | None = None) -> None:
         with self.database.session() as session:

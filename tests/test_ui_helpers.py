@@ -91,7 +91,7 @@ def test_readable_errors_in_generators_keep_what_was_yielded() -> None:
         yield "first"
         raise RuntimeError("boom <b>")
 
-    with pytest.warns(UserWarning, match=r"Something went wrong \(RuntimeError: boom &lt;b>\)"):
+    with pytest.warns(UserWarning, match="Something went wrong on our side"):
         assert list(streams()) == ["first", gr.skip()]
 
 

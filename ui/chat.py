@@ -176,8 +176,8 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         if asking is None and not text.strip():
             raise InputError("The question is empty.", "Type what you would like help with.")
         user = viewer.user(request)
-        session_id = session_id or coach.new_session(role_value, user=user)
-        history = render_turns(coach.session_turns(session_id, user=user))
+        # A new conversation is stored with its first answer: a failure leaves none behind.
+        history = render_turns(coach.session_turns(session_id, user=user)) if session_id else []
         asking = asking.reply(text) if asking else coach.triage(text)
         if asking is not None and asking.next_question is not None:
             yield {
@@ -200,10 +200,15 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             rating_status: "",
         }
         streamed = ""
+        answered = session_id
         try:
-            for item in coach.stream(text, role_value, session_id, backend_value, mode, user=user):
+            # The Coach refuses, server-side, a backend the viewer's role may not choose.
+            for item in coach.stream(
+                text, role_value, session_id, backend_value, mode, user=user, store=True
+            ):
                 if isinstance(item, Answer):
                     pending[-1]["content"] = render_answer(item)
+                    answered = item.session_id
                 else:
                     streamed += item
                     pending[-1]["content"] = esc(streamed)
@@ -211,9 +216,11 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         except Exception:
             yield {question: text, chatbot: history}
             raise
+        assert answered is not None  # stored: with its session, or as a new one
         yield {
-            sessions: session_choices(request, session_id),
-            export: export_file(session_id, request),
+            session: answered,
+            sessions: session_choices(request, answered),
+            export: export_file(answered, request),
         }
 
     @readable_errors
@@ -266,6 +273,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         update: dict[Any, Any] = {
             sessions: session_choices(request),
             trainers: gr.Accordion(visible=viewer.is_lead(request)),
+            backend: gr.Dropdown(visible=coach.may_choose_backend(viewer.user(request))),
         }
         if own_role:
             update[role] = own_role
@@ -290,4 +298,4 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
         )
     trainers.expand(readable_errors(trainers_file), None, ratings_csv, **private)
-    demo.load(on_load, None, [sessions, trainers, role, examples], **private)
+    demo.load(on_load, None, [sessions, trainers, role, examples, backend], **private)

@@ -96,11 +96,16 @@ def warnings_markdown(warnings: Iterable[str]) -> str:
 
 
 def error_message(exc: Exception) -> str:
-    """What to tell the user about an error: a CoachError's own words, else its type and text."""
+    """What to tell the user about an error: a CoachError's own words (written for them), else
+    a plain sentence. An unexpected error's text may hold SQL, paths or other internals, so it
+    goes to the log once, with its traceback, and never to the page."""
     if isinstance(exc, CoachError):
         return str(exc)
-    log.exception("Unexpected error in the UI")
-    return f"Something went wrong ({type(exc).__name__}: {exc}). Details are in the app's log."
+    log.error("Unexpected error in the UI: %s", type(exc).__name__, exc_info=exc)
+    return (
+        "Something went wrong on our side. Try again; if it happens "
+        "again, tell whoever runs Mentor Coach (the details are in its log)."
+    )
 
 
 _SERVER_PATH = re.compile(

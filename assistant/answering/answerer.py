@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Generator, Iterator
 
 import numpy as np
 
 from assistant.answering import fixed_replies
+from assistant.answering.inputs import clean_question, recent_history
 from assistant.answering.own_documents import refers_to_own_documents, without_reference
 from assistant.answering.situation_drafts import message_for, situations
 from assistant.backends import backend_failure, make_chat_model
 from assistant.config import RetrievalMode, Settings
 from assistant.drafting.models import MessageBody, MessageRequest
 from assistant.drafting.render import quoted
-from assistant.errors import InputError
 from assistant.generation.citations import CitationBook, to_citation, validate_citations
 from assistant.generation.composer import Composer, documents_by_evidence
 from assistant.generation.prompts import (
@@ -29,21 +28,7 @@ from assistant.models import Answer, RetrievedChunk, Route, Turn, check_role
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HISTORY_TURNS = 2
-
-
-def clean_question(question: str, max_chars: int) -> str:
-    """The question without control characters, or an InputError if it is empty or huge."""
-    text = _CONTROL.sub("", question or "").strip()
-    if not text:
-        raise InputError("The question is empty.", "Type what you would like help with.")
-    if len(text) > max_chars:
-        raise InputError(
-            f"The question is {len(text)} characters long; the limit is {max_chars}.",
-            "Shorten it to the situation and what you want to know.",
-        )
-    return text
 
 
 def history_query(question: str, history: list[Turn]) -> str:
@@ -53,7 +38,7 @@ def history_query(question: str, history: list[Turn]) -> str:
 
 
 def _llm_messages(history: list[Turn]) -> list[tuple[str, str]]:
-    return [("human" if t.speaker == "user" else "ai", t.content) for t in history[-6:]]
+    return [("human" if t.speaker == "user" else "ai", t.content) for t in history]
 
 
 class Answerer:
@@ -90,6 +75,9 @@ class Answerer:
         """Yield text pieces, then the final Answer (always last)."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
+        history = recent_history(
+            history, self.settings.max_question_chars, self.settings.max_history_chars
+        )
         role = check_role(role)
         vector = self.retriever.embeddings.embed_query(question)
         route = self.router.route(question, vector)

@@ -96,8 +96,9 @@ def chat(
     """Talk with the coach in the terminal; follow-up questions keep the conversation."""
     with user_errors(debug):
         coach = open_coach(home)
-        session_id = session or coach.new_session(role)
-        coach.sessions.info(session_id)
+        if session:
+            coach.sessions.info(session)
+        session_id = session  # a new conversation is stored with its first answer
         out = console()
         out.print(f"Mentor Coach ({role}). {CHAT_HELP}", markup=False)
         last = None
@@ -111,7 +112,7 @@ def chat(
             if line in ("/quit", "/exit"):
                 break
             if line == "/new":
-                session_id = coach.new_session(role)
+                session_id, last = None, None
                 out.print("Started a new conversation.")
             elif line == "/sources":
                 print_answer(last, streamed=True) if last else out.print("No answer yet.")
@@ -120,6 +121,9 @@ def chat(
                 if not target:
                     out.print("Usage: /export FILE")
                     continue
+                if session_id is None:
+                    out.print("Nothing to export yet: ask a question first.")
+                    continue
                 Path(target).expanduser().write_text(coach.export_session(session_id))
                 out.print(f"Saved the conversation to {target}")
             elif line.startswith("/"):
@@ -127,7 +131,10 @@ def chat(
             else:
                 try:
                     question = clarified(coach, line, out) if triage else line
-                    last = stream_answer(coach.stream(question, role, session_id, backend))
+                    last = stream_answer(
+                        coach.stream(question, role, session_id, backend, store=True)
+                    )
+                    session_id = last.session_id
                 except CoachError as exc:
                     out.print(f"Error: {exc}", style="red", markup=False)
 

@@ -20,12 +20,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import CoachError, StoreDamagedError
 from assistant.resources import package_folder
+from assistant.text.unicode import check_texts
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _storable_text(
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, _context: Any, executemany: bool
+) -> None:
+    """Refuse a value that is not text before the driver fails on it with a raw error: the
+    one check every name, title, comment and id passes, on SQLite and PostgreSQL alike."""
+    for row in parameters if executemany else [parameters]:
+        values = row.values() if isinstance(row, dict) else row or ()
+        check_texts(values, "A text to store")
+
+
 def _engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -59,7 +70,13 @@ def _engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+    else:
+        engine = _postgres_engine(parsed)
+    event.listen(engine, "before_cursor_execute", _storable_text)
+    return engine
+
+
+def _postgres_engine(parsed: URL) -> Engine:
     if parsed.get_backend_name() != "postgresql":
         raise CoachError(
             f"Unsupported database '{parsed.get_backend_name()}' in COACH_DATABASE_URL.",

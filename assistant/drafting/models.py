@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, computed_field, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, computed_field, field_validator
 
 from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
+from assistant.text.unicode import check_texts
 
 SessionType = Literal["first", "regular", "stalled-reset", "midpoint-review", "closing"]
 MentoringStyle = Literal["directive", "supportive", "challenging"]
@@ -40,11 +41,13 @@ def _squash(value: object) -> object:
 
 
 class DraftRequest(BaseModel):
-    """Base of draft requests: whitespace runs become one space, blank list entries go."""
+    """Base of draft requests: whitespace runs become one space, blank list entries go; a
+    value that is not text (an unpaired surrogate) is refused with the field's name."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _tidy(cls, value: object) -> object:
+    def _tidy(cls, value: object, info: ValidationInfo) -> object:
+        check_texts(value if isinstance(value, list) else [value], f"The field '{info.field_name}'")
         if isinstance(value, list):
             return [_squash(v) for v in value if not isinstance(v, str) or v.strip()]
         return _squash(value)

@@ -23,8 +23,10 @@ from assistant.errors import (
     IndexBusyError,
     IndexUnavailableError,
     InputError,
+    NotPermittedError,
     StoreDamagedError,
 )
+from assistant.text.unicode import printable
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +67,9 @@ class ApiError(Exception):
 
 
 def one_line(text: str) -> str:
-    """Whitespace runs (newlines too) as one space, cut to a readable length."""
-    line = " ".join(str(text).split())
+    """Whitespace runs (newlines too) as one space, cut to a readable length; a quoted
+    surrogate shown as U+FFFD, so the JSON of the error can always be written."""
+    line = " ".join(printable(str(text)).split())
     return line if len(line) <= _MAX_MESSAGE_CHARS else line[: _MAX_MESSAGE_CHARS - 1] + "…"
 
 
@@ -88,6 +91,8 @@ def error_response(
 
 def coach_error_status(exc: CoachError) -> tuple[int, str | None, str]:
     """(status, code, message) for an error the library raised."""
+    if isinstance(exc, NotPermittedError):
+        return 403, "not_permitted", str(exc)
     if isinstance(exc, InputError):
         if _NOT_FOUND.match(exc.message):
             return 404, "not_found", exc.message  # the hint names a CLI command: left out

@@ -25,7 +25,7 @@ from assistant.accounts import User
 from assistant.backends import BACKENDS
 from assistant.coach import Coach
 from assistant.config import RetrievalMode
-from assistant.errors import CoachError
+from assistant.errors import CoachError, NotPermittedError
 from assistant.models import ROLES, Answer, Citation, Role, Turn, check_role
 from assistant.server.auth import CoachDep, UserDep
 from assistant.server.errors import ApiError, coach_error_status, one_line
@@ -118,16 +118,26 @@ def choose_role(request: ChatRequest, user: User, conversation_role: Role | None
     return conversation_role or user.role
 
 
-def backend_for(model: str, coach: Coach) -> str:
-    """'mentor-coach' is the configured backend; 'mentor-coach/<backend>' chooses one."""
-    if model == MODEL:
-        return coach.settings.backend
-    name = model.removeprefix(f"{MODEL}/")
-    if model.startswith(f"{MODEL}/") and name in BACKENDS:
-        return name
-    raise ApiError(
-        404, f"The model '{model}' does not exist; GET /v1/models lists them.", "model_not_found"
-    )
+def backend_for(model: str, coach: Coach, user: User) -> str:
+    """'mentor-coach' is the configured backend; 'mentor-coach/<backend>' chooses one, for the
+    roles of COACH_BACKEND_CHOICE_ROLES (the Coach decides; this only names the model)."""
+    name = coach.settings.backend if model == MODEL else model.removeprefix(f"{MODEL}/")
+    if model != MODEL and not (model.startswith(f"{MODEL}/") and name in BACKENDS):
+        raise ApiError(
+            404,
+            f"The model '{model}' does not exist; GET /v1/models lists them.",
+            "model_not_found",
+        )
+    try:
+        return coach.choose_backend(name, user.name)
+    except NotPermittedError:
+        raise ApiError(
+            403,
+            f"As a {user.role} you may use the model '{MODEL}' (the configured backend, "
+            f"{coach.settings.backend}); '{model}' is for: "
+            f"{', '.join(coach.settings.backend_choice_roles) or 'nobody'}.",
+            "model_not_permitted",
+        ) from None
 
 
 def _question_and_history(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
@@ -187,7 +197,9 @@ class Prepared(BaseModel):
 
 
 def prepare(request: ChatRequest, coach: Coach, user: User) -> Prepared:
-    backend = backend_for(request.model, coach)
+    """The request checked; nothing is stored here (``store: true`` starts a conversation
+    once its first answer is given, so a refused request leaves none)."""
+    backend = backend_for(request.model, coach, user)
     question, history = _question_and_history(request.messages)
     metadata = request.metadata or {}
     conversation_id = str(metadata.get("conversation_id") or "") or None
@@ -199,19 +211,13 @@ def prepare(request: ChatRequest, coach: Coach, user: User) -> Prepared:
     retrieval = metadata.get("retrieval")
     if retrieval is not None and retrieval not in RETRIEVAL_MODES:
         raise ApiError(400, f"metadata.retrieval: use one of {', '.join(RETRIEVAL_MODES)}.")
-    if conversation_id:
-        stored: list[Turn] | None = None  # the stored conversation is the history
-    else:
-        stored = history
-        if request.store:
-            conversation_id = coach.new_session(role, user=user.name)
     return Prepared(
         question=question,
         role=role,
         backend=backend,
         retrieval=retrieval,
         conversation_id=conversation_id,
-        history=stored,
+        history=None if conversation_id else history,  # else the stored conversation's
         prompt_words=sum(_words(m.text) for m in request.messages),
     )
 
@@ -227,9 +233,11 @@ def _usage(prompt_words: int, answer: Answer) -> dict[str, int]:
 
 
 @router.get("/models")
-def list_models(coach: CoachDep, _user: UserDep) -> dict[str, Any]:
-    """``mentor-coach`` (the configured backend) and ``mentor-coach/<backend>`` for each."""
+def list_models(coach: CoachDep, user: UserDep) -> dict[str, Any]:
+    """``mentor-coach`` (the configured backend) and ``mentor-coach/<backend>`` for each
+    backend the caller may choose (the configured one alone, unless their role may choose)."""
     created = 0
+    chooses = coach.may_choose_backend(user.name)
     models = [
         {
             "id": MODEL,
@@ -247,13 +255,14 @@ def list_models(coach: CoachDep, _user: UserDep) -> dict[str, Any]:
             "description": spec.summary,
         }
         for name, spec in BACKENDS.items()
+        if chooses or name == coach.settings.backend
     ]
     return {"object": "list", "data": models}
 
 
 @router.get("/models/{model:path}")
 def get_model(model: str, coach: CoachDep, user: UserDep) -> dict[str, Any]:
-    backend_for(model, coach)
+    backend_for(model, coach, user)
     return next(m for m in list_models(coach, user)["data"] if m["id"] == model)
 
 
@@ -271,6 +280,7 @@ def chat_completions(
         prepared.retrieval,
         user=user.name,
         history=prepared.history,
+        store=request.store,
     )
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
@@ -291,9 +301,9 @@ def chat_completions(
                 }
             ],
             "usage": _usage(prepared.prompt_words, answer),
-            "conversation_id": prepared.conversation_id,
+            "conversation_id": answer.session_id,
             "sources": [source(c) for c in answer.citations],
-            "metadata": answer_metadata(answer, prepared.conversation_id),
+            "metadata": answer_metadata(answer, answer.session_id),
         }
     first = next(pieces)  # screening and retrieval happen here: their errors are plain 4xx/5xx
     include_usage = bool(request.stream_options and request.stream_options.include_usage)
@@ -348,9 +358,9 @@ def _events(
         chunk(
             {},
             "stop",
-            conversation_id=prepared.conversation_id,
+            conversation_id=answer.session_id,
             sources=[source(c) for c in answer.citations],
-            metadata=answer_metadata(answer, prepared.conversation_id),
+            metadata=answer_metadata(answer, answer.session_id),
         )
     )
     if include_usage:
