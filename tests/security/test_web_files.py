@@ -7,6 +7,7 @@ over HTTP with hand-written payloads (docs/security.md, "Files").
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,27 @@ def test_an_export_is_served_to_its_owner_only_while_it_exists(served):
     assert amy.http.get(f"/ui{path}").status_code == 404
     coach.delete_session(session, user="ann")
     assert ann.http.get(f"/ui{path}").status_code == 404
+
+
+def test_the_web_cache_is_private_and_swept(served_with, monkeypatch):
+    """Uploads (a failed one too) and downloads live in a folder only the server's user can
+    open, and are deleted once older than the cache's age (an hour; a second here)."""
+    import ui.app
+
+    monkeypatch.setattr(ui.app, "CACHE_SWEEP_S", 1)
+    monkeypatch.setattr(ui.app, "CACHE_MAX_AGE_S", 1)
+    served = served_with()
+    assert private_cache().stat().st_mode & 0o077 == 0
+    ann = served.web("ann")
+    reply = ann.http.post(
+        "/ui/gradio_api/upload", files={"files": ("notes.md", f"# Notes\n\n{MARKER}\n")}
+    )
+    reply.raise_for_status()
+    (uploaded,) = [Path(p) for p in reply.json()]
+    assert uploaded.is_file() and uploaded.is_relative_to(private_cache())
+    ann.event("ingest", [[file_data(uploaded)]])  # refused (a mentee): the upload stays behind
+    assert not any(d.title == "Notes" for d in served.coach.documents())
+    deadline = time.monotonic() + 20
+    while uploaded.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not uploaded.exists()
