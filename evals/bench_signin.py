@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing.synchronize import Event
@@ -39,6 +40,7 @@ from evals.metrics import sample_percentile
 BURST = 20
 WINDOW_S = 6.0  # each condition is measured this long: the slowest burst is over by then
 HEALTH_EVERY_S = 0.05
+CHAT_EVERY_S = 0.5
 CONDITIONS = ("quiet", "20 form loads", "one address", "many addresses")
 
 
@@ -121,26 +123,27 @@ def timed(call: Callable[[], httpx.Response]) -> float:
 
 
 def window(http: httpx.Client, questions: Sequence[str], turn: int) -> dict[str, list[float]]:
-    """Milliseconds of another user's requests for ``WINDOW_S``: a health check every
-    ``HEALTH_EVERY_S`` in one thread, questions one after another in a second."""
-    end = time.monotonic() + WINDOW_S
+    """Milliseconds of another user's requests for ``WINDOW_S``, sent on a fixed schedule (a
+    health check every ``HEALTH_EVERY_S``, a question every ``CHAT_EVERY_S``) whether or not
+    the earlier ones were answered: a stalled server shows as many slow requests, not one."""
+    health: list[float] = []
     chats: list[float] = []
-
-    def ask() -> None:
-        asked = 0
-        while time.monotonic() < end:
-            question = questions[(turn + asked) % len(questions)]
-            body = {"model": "mentor-coach", "messages": [{"role": "user", "content": question}]}
-            chats.append(timed(partial(http.post, "/v1/chat/completions", json=body)))
-            asked += 1
-
-    asking = threading.Thread(target=ask)
-    asking.start()
-    health = []
-    while time.monotonic() < end:
-        health.append(timed(lambda: http.get("/health")))
-        time.sleep(HEALTH_EVERY_S)
-    asking.join()
+    pending = []
+    with ThreadPoolExecutor(max_workers=64) as senders:
+        started = time.monotonic()
+        for tick in range(int(WINDOW_S / HEALTH_EVERY_S)):
+            time.sleep(max(0.0, started + tick * HEALTH_EVERY_S - time.monotonic()))
+            pending.append((health, senders.submit(timed, partial(http.get, "/health"))))
+            if tick % round(CHAT_EVERY_S / HEALTH_EVERY_S) == 0:
+                question = questions[(turn + tick) % len(questions)]
+                body = {
+                    "model": "mentor-coach",
+                    "messages": [{"role": "user", "content": question}],
+                }
+                chat = partial(http.post, "/v1/chat/completions", json=body)
+                pending.append((chats, senders.submit(timed, chat)))
+    for kind, future in pending:
+        kind.append(future.result())
     return {"health": health, "chat": chats}
 
 

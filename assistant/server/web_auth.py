@@ -23,7 +23,7 @@ from datetime import timedelta
 from importlib import resources
 from string import Template
 from typing import Annotated
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -228,7 +228,8 @@ class WebGuard:
         return await run_in_threadpool(self.sign_in.user, cookie)
 
     async def _may_read(self, scope: Scope, path: str) -> bool:
-        name = unquote(path[len(self.file_route) :]).replace("\\", "/").rsplit("/", 1)[-1]
+        # The path exactly as Gradio's file route reads it (decoded once, by Starlette).
+        name = path[len(self.file_route) :].replace("\\", "/").rsplit("/", 1)[-1]
         export = _EXPORT.fullmatch(name)
         if export is None and name not in _LEADS_ONLY:
             return True  # Gradio's own checks apply (its cache only, signed in)
