@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+
+from tests.security.served import ApiService, api_service
 
 pytestmark = pytest.mark.integration
 
@@ -21,16 +20,7 @@ PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>alert(1)</script>'
 QUESTION = "My mentor keeps cancelling our meetings. What should I do?"
 
 
-@dataclass
-class Service:
-    client: object
-    coach: object
-    keys: dict[str, str]
-    home: Path
-
-    def headers(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[name]}"}
-
+class Service(ApiService):
     def ask(self, name: str, content: str = QUESTION, **extra):
         body = {"model": "mentor-coach", "messages": [{"role": "user", "content": content}]}
         return self.client.post(
@@ -40,26 +30,15 @@ class Service:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def service(request, built_home, tmp_path_factory) -> Iterator[Service]:
-    from fastapi.testclient import TestClient
-
-    from assistant import Coach
-    from assistant.server.app import create_app
-
-    home = tmp_path_factory.mktemp(f"serve-{request.param}") / "home"
-    shutil.copytree(built_home, home)
     database = None
     if request.param == "postgres":
         from tests.postgres import fresh_database
 
         database = fresh_database(request.getfixturevalue("postgres_url"), "server_api")
-    coach = Coach.open(home=home, database_url=database)
-    keys = {}
-    for name, role in (("ann", "mentee"), ("ben", "mentor"), ("lee", "program-lead")):
-        coach.accounts.add(name, role, f"{name}-password")
-        keys[name] = coach.accounts.issue_key(name)
-    with TestClient(create_app(coach, with_ui=False)) as client:
-        yield Service(client, coach, keys, home)
-    coach.database.close()
+    roles = {"ann": "mentee", "ben": "mentor", "lee": "program-lead"}
+    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
+    with api_service(built_home, folder, roles, Service, database) as service:
+        yield service
 
 
 def test_a_missing_wrong_or_revoked_key_is_the_same_401(service):

@@ -7,15 +7,13 @@ built index; every page may only reach 127.0.0.1 and must not run injected scrip
 
 from __future__ import annotations
 
-import shutil
-import threading
 import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
 
-from tests.servers import free_port
+from tests.security.served import PASSWORDS
 from tests.test_ui_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -33,34 +31,12 @@ pytestmark = [
     pytest.mark.timeout(300),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),
 ]
-PASSWORDS = {"ann": "ann-password", "ben": "ben-password", "lee": "lee-password"}
 
 
 @pytest.fixture(scope="module")
-def service(built_home, tmp_path_factory) -> Iterator[SimpleNamespace]:
-    import uvicorn
-
-    from assistant import Coach
-    from assistant.server.app import create_app
-
-    home = tmp_path_factory.mktemp("serve-ui") / "home"
-    shutil.copytree(built_home, home)
-    coach = Coach.open(home=home)
-    for name, role in (("ann", "mentee"), ("ben", "mentor"), ("lee", "program-lead")):
-        coach.accounts.add(name, role, PASSWORDS[name])
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(coach), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the server did not start"
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/ui/", coach=coach)
-    server.should_exit = True
-    thread.join(timeout=30)
+def service(served) -> SimpleNamespace:
+    """The whole service (tests.security.served), its web app's address."""
+    return SimpleNamespace(url=f"{served.url}/ui/", coach=served.coach)
 
 
 @pytest.fixture(scope="module")

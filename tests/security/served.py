@@ -1,6 +1,7 @@
-"""A real `coach serve` (FastAPI + the mounted web app on uvicorn, in a thread of the test
-process) with a program lead, two mentees and a mentor, and web clients that sign in with the
-form and call the app's events the way the browser does (Gradio's queue over HTTP)."""
+"""Services to attack: a real `coach serve` (FastAPI + the mounted web app on uvicorn, in a
+thread of the test process) with a program lead, two mentees and a mentor, and web clients that
+sign in with the form and call the app's events the way the browser does (Gradio's queue over
+HTTP); and the API alone through FastAPI's TestClient, with a key per account."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,3 +148,44 @@ def served_with(built_home, tmp_path_factory) -> Iterator[Callable[..., Served]]
 @pytest.fixture(scope="module")
 def served(served_with) -> Served:
     return served_with()
+
+
+@dataclass
+class ApiService:
+    """The API alone (no web app), through FastAPI's TestClient; a key for each account."""
+
+    client: Any
+    coach: Any
+    keys: dict[str, str]
+    home: Path
+
+    def headers(self, name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[name]}"}
+
+
+@contextmanager
+def api_service(
+    built_home: Path,
+    folder: Path,
+    roles: dict[str, str],
+    kind: type[ApiService] = ApiService,
+    database_url: str | None = None,
+) -> Iterator[Any]:
+    """A served copy of the built index in ``folder`` with an account (password
+    ``<name>-password``) and key for each of ``roles`` (name → role); ``kind`` adds a test
+    module's own helpers."""
+    from fastapi.testclient import TestClient
+
+    from assistant import Coach
+    from assistant.server.app import create_app
+
+    home = folder / "home"
+    shutil.copytree(built_home, home)
+    coach = Coach.open(home=home, database_url=database_url)
+    keys = {}
+    for name, role in roles.items():
+        coach.accounts.add(name, role, f"{name}-password")
+        keys[name] = coach.accounts.issue_key(name)
+    with TestClient(create_app(coach, with_ui=False)) as client:
+        yield kind(client, coach, keys, home)
+    coach.database.close()

@@ -9,23 +9,16 @@ import json
 import logging
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from tests.security.served import ApiService, api_service
+
 QUESTION = "How do I give feedback that is honest but kind?"
 
 
-@dataclass
-class Service:
-    client: Any
-    coach: Any
-    keys: dict[str, str]
-
-    def headers(self, name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.keys[name]}"}
-
+class Service(ApiService):
     def chat(self, name: str, **body: Any) -> Any:
         body = {"messages": [{"role": "user", "content": QUESTION}], **body}
         return self.client.post("/v1/chat/completions", headers=self.headers(name), json=body)
@@ -41,21 +34,9 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(built_home, tmp_path_factory) -> Iterator[Service]:
-    from fastapi.testclient import TestClient
-
-    from assistant import Coach
-    from assistant.server.app import create_app
-
-    home = tmp_path_factory.mktemp("limits") / "home"
-    shutil.copytree(built_home, home)
-    coach = Coach.open(home=home)
-    keys = {}
-    for name, role in (("ann", "mentee"), ("ben", "mentor"), ("lee", "program-lead")):
-        coach.accounts.add(name, role, f"{name}-password")
-        keys[name] = coach.accounts.issue_key(name)
-    with TestClient(create_app(coach, with_ui=False)) as client:
-        yield Service(client, coach, keys)
-    coach.database.close()
+    roles = {"ann": "mentee", "ben": "mentor", "lee": "program-lead"}
+    with api_service(built_home, tmp_path_factory.mktemp("limits"), roles, Service) as service:
+        yield service
 
 
 def _web_handler(coach: Any, name: str, accounts: bool = True) -> Any:
