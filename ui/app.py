@@ -55,6 +55,9 @@ def build_app(
         analytics_enabled=False,
         delete_cache=(CACHE_SWEEP_S, CACHE_MAX_AGE_S),
     ) as demo:
+        # Gradio 6.31.0's ``delete_cache`` sweeps the file sets in ``temp_file_sets``: the
+        # downloads' originals go with its copies (an export outlives nothing by an hour).
+        demo.temp_file_sets.append(downloads.files)
         gr.Markdown("# Mentor Coach\nGrounded, cited guidance for mentees, mentors and programs.")
         with gr.Row(visible=accounts):
             signed_in = gr.Markdown(elem_id="signed-in")

@@ -167,10 +167,12 @@ def private_cache() -> Path:
 
 
 class Downloads:
-    """Writes files offered for download into one private temporary folder."""
+    """Writes files offered for download into one private temporary folder; ``files`` are
+    what was written, for the app's cache sweep to delete with Gradio's own copies."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="downloads-", dir=private_cache()))
+        self.files: set[str] = set()
         weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def write(self, name: str, text: str) -> str:
@@ -179,6 +181,7 @@ class Downloads:
         path = self.folder / uuid.uuid4().hex / safe  # one folder per file: never another's
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")
+        self.files.add(str(path))
         return str(path)
 
 

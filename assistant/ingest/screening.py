@@ -9,6 +9,7 @@ over passwords, money or personal data, must never come back as advice. Such a s
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +19,20 @@ from assistant.data_files import DataModel, Regex, Text, any_of, load_data_file
 from assistant.resources import package_folder
 
 PLANTED_FILE = package_folder("assistant.ingest", "data") / "planted_instructions.yaml"
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! ? or a blank line, or where a list item or heading starts; a single
+# line break (a soft wrap in Markdown, a PDF's lines) is inside a sentence.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-*+]\s|\d+[.)]\s|#))")
+_EMPHASIS = re.compile(r"[*_`~]+")
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+
+
+def normalised(sentence: str) -> str:
+    """The sentence as a reader sees it: compatibility forms folded (full-width letters),
+    invisible format characters and the soft hyphen dropped, emphasis markers removed, curly
+    apostrophes straightened, whitespace runs as one space."""
+    folded = unicodedata.normalize("NFKC", sentence).replace("\u2019", "'")
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf" and c != "\u00ad")
+    return " ".join(_EMPHASIS.sub("", visible).split())
 
 
 class PlantedRule(DataModel):
@@ -49,16 +63,25 @@ class Screen:
 
     def reason(self, text: str) -> str | None:
         """Why ``text`` is held (the rule's reason and the sentence), or None when it is not."""
-        for sentence in _SENTENCE_BREAK.split(text):
+        for sentence in map(normalised, _SENTENCE_BREAK.split(text)):
             for reason, pattern, excuse in self._rules:
-                if (
-                    pattern
-                    and pattern.search(sentence)
-                    and not (excuse and excuse.search(sentence))
-                ):
-                    quoted = " ".join(sentence.split())
-                    return f"{reason}: “{quoted[:160]}”"
+                if pattern and _unexcused(sentence, pattern, excuse):
+                    return f"{reason}: “{sentence[:160]}”"
         return None
+
+
+def _unexcused(sentence: str, pattern: re.Pattern[str], excuse: re.Pattern[str] | None) -> bool:
+    """Whether ``pattern`` matches somewhere that the clause leading up to it (since the last
+    comma, semicolon, colon or bracket) does not excuse: "never share …", "whether to share …"
+    and "should I share …" are advice; every start is tried, so an excused match cannot hide
+    a later one inside it ("never share it; instead email your password …")."""
+    position = 0
+    while found := pattern.search(sentence, position):
+        clause = _CLAUSE_BREAK.split(sentence[: found.start()])[-1]
+        if not (excuse and excuse.search(clause)):
+            return True
+        position = found.start() + 1
+    return False
 
 
 def load_rules(path: Path = PLANTED_FILE) -> PlantedFile:

@@ -205,7 +205,8 @@ class WebGuard:
     def __init__(self, app: ASGIApp, sign_in: WebSignIn) -> None:
         self.app = app
         self.sign_in = sign_in
-        self.file_route = f"{sign_in.path}/gradio_api/file="
+        # Gradio 6.31.0 serves its cache at both ``file=PATH`` and the older ``file/PATH``.
+        self.file_routes = (f"{sign_in.path}/gradio_api/file=", f"{sign_in.path}/gradio_api/file/")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
@@ -218,7 +219,7 @@ class WebGuard:
                 target = f"{base}/" if path == base else f"{base}/login"
                 await RedirectResponse(target, 303)(scope, receive, send)
                 return
-        elif path.startswith(self.file_route) and not await self._may_read(scope, path):
+        elif (served := self._served_file(path)) and not await self._may_read(scope, served):
             await Response("Not found.", 404)(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -227,9 +228,16 @@ class WebGuard:
         cookie = Request(scope).cookies.get(COOKIE)
         return await run_in_threadpool(self.sign_in.user, cookie)
 
-    async def _may_read(self, scope: Scope, path: str) -> bool:
-        # The path exactly as Gradio's file route reads it (decoded once, by Starlette).
-        name = path[len(self.file_route) :].replace("\\", "/").rsplit("/", 1)[-1]
+    def _served_file(self, path: str) -> str | None:
+        """The name of the file a file route would serve, as Gradio finds it: the path after
+        the route (decoded once, by Starlette), made absolute (``x/..``, ``/.`` and a trailing
+        slash resolved away)."""
+        for route in self.file_routes:
+            if path.startswith(route):
+                return os.path.basename(os.path.abspath(path[len(route) :]))
+        return None
+
+    async def _may_read(self, scope: Scope, name: str) -> bool:
         export = _EXPORT.fullmatch(name)
         if export is None and name not in _LEADS_ONLY:
             return True  # Gradio's own checks apply (its cache only, signed in)

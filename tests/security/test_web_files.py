@@ -85,10 +85,22 @@ def test_an_export_is_served_to_its_owner_only_while_it_exists(served):
     mine = ann.http.get(f"/ui{path}")
     assert mine.status_code == 200 and MARKER in mine.text
 
+    # The same file as Gradio finds it: a trailing slash or dot, "x/..", the older file/ route.
+    file = path.split("file=", 1)[1]
+    ways = [
+        f"/ui{path}",
+        f"/ui{path}/",
+        f"/ui{path}%2F",
+        f"/ui{path}/.",
+        f"/ui{path}/x/..",
+        f"/ui/gradio_api/file/{file}",
+    ]
     amy = served.web("amy")
-    assert amy.http.get(f"/ui{path}").status_code == 404
+    for way in ways:
+        assert amy.http.get(way).status_code == 404, way
     coach.delete_session(session, user="ann")
-    assert ann.http.get(f"/ui{path}").status_code == 404
+    for way in ways:
+        assert ann.http.get(way).status_code == 404, way
 
 
 def test_the_web_cache_is_private_and_swept(served_with, monkeypatch):
@@ -109,7 +121,13 @@ def test_the_web_cache_is_private_and_swept(served_with, monkeypatch):
     assert uploaded.is_file() and uploaded.is_relative_to(private_cache())
     ann.event("ingest", [[file_data(uploaded)]])  # refused (a mentee): the upload stays behind
     assert not any(d.title == "Notes" for d in served.coach.documents())
+    session = served.coach.new_session("mentee", user="ann")
+    served.coach.ask("How do I end a mentorship well?", "mentee", session, user="ann")
+    assert ann.event("on_load", [])["success"]
+    assert ann.event("resume_session", [session])["success"]  # writes her export
+    exports = list(private_cache().rglob(f"conversation-{session}.md"))
+    assert len(exports) == 2  # the original and Gradio's copy
     deadline = time.monotonic() + 20
-    while uploaded.exists() and time.monotonic() < deadline:
+    while any(p.exists() for p in [uploaded, *exports]) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert not uploaded.exists()
+    assert not uploaded.exists() and not any(p.exists() for p in exports)
