@@ -100,6 +100,10 @@ class HeldSection(BaseModel):
     text: str
     reason: str
 
+    def line(self, doc_id: str) -> str:
+        """The section as the program lead reads it: where it is and why it is held."""
+        return f"{doc_id} > {self.section or '(introduction)'}: {self.reason}"
+
 
 class DocumentInfo(BaseModel):
     """A document in the catalog; ``held`` lists its sections held back at ingest."""

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from assistant.errors import InputError
-from assistant.index.knowledge_index import held_line
 from assistant.ingest import SUPPORTED_SUFFIXES
 from assistant.models import DocumentInfo, IngestReport
 from ui.common import Viewer, esc, readable_errors
@@ -34,7 +33,7 @@ def report_markdown(report: IngestReport) -> str:
 
 def held_cell(document: DocumentInfo) -> str:
     """A document's held sections, each with its reason (empty when none is held)."""
-    return "\n".join(held_line(document.doc_id, held) for held in document.held)
+    return "\n".join(held.line(document.doc_id) for held in document.held)
 
 
 def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:

@@ -20,7 +20,6 @@ from assistant.cli.common import (
 )
 from assistant.config import RetrievalMode
 from assistant.errors import InputError
-from assistant.index.knowledge_index import held_line
 from assistant.models import Role
 
 commands = typer.Typer()
@@ -66,13 +65,15 @@ def list_documents(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugO
             return
         from rich.table import Table
 
-        table = Table("id", "title", "chunks", "held", "kind", "source")
+        held = any(d.held for d in documents)  # the column only when there is something held
+        table = Table("id", "title", "chunks", *(["held"] if held else []), "kind", "source")
         for d in documents:
             kind = "built-in" if d.builtin else "yours"
-            table.add_row(d.doc_id, d.title, str(d.chunk_count), str(len(d.held)), kind, d.source)
+            counts = [str(d.chunk_count), *([str(len(d.held))] if held else [])]
+            table.add_row(d.doc_id, d.title, *counts, kind, d.source)
         console().print(table)
         for d in documents:
-            for line in (held_line(d.doc_id, h) for h in d.held):
+            for line in (h.line(d.doc_id) for h in d.held):
                 print_error(f"{line} — not cited until you run 'coach approve'", label="Held:")
 
 

@@ -62,11 +62,6 @@ def expand_paths(paths: Iterable[Path], skip_readme: bool = False) -> list[Path]
     return found
 
 
-def held_line(doc_id: str, held: HeldSection) -> str:
-    """A held section as the program lead reads it: where it is and why it is held."""
-    return f"{doc_id} > {held.section or '(introduction)'}: {held.reason}"
-
-
 class BuiltinChanges(NamedTuple):
     """Built-in files to (re)index, and built-in documents whose file is gone."""
 
@@ -405,7 +400,7 @@ class KnowledgeIndex:
         )
         for p in planned:
             (report.updated if p.previous else report.added).append(p.document.doc_id)
-            report.held += [held_line(p.document.doc_id, h) for h in p.held]
+            report.held += [h.line(p.document.doc_id) for h in p.held]
         report.embedded = len(set(texts))
         return report
 
