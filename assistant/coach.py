@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.accounts import Accounts
 from assistant.answering.answerer import Answerer
+from assistant.answering.program_terms import ProgramTerms
 from assistant.answering.triage import Triage
 from assistant.config import RetrievalMode, Settings, enforce_offline
 from assistant.database import Database, open_database
@@ -65,6 +66,7 @@ class Coach:
         self.names = SourceNames(settings.home, settings.knowledge_dir)
         self._reranker = reranker
         self._retriever: tuple[KnowledgeIndex, HybridRetriever] | None = None
+        self._program_terms: ProgramTerms | None = None
         self._opening = threading.Lock()
         self.router = SafetyRouter(
             self.embeddings.encode,
@@ -173,7 +175,16 @@ class Coach:
             self.router,
             own_documents=lambda: frozenset(d.doc_id for d in self.documents() if not d.builtin),
             draft_message=lambda request: self.drafter.message(request, backend="composer"),
+            program_terms=self.program_terms,
         )
+
+    @property
+    def program_terms(self) -> ProgramTerms:
+        """What the user's documents name, remembered for as long as the index is the same."""
+        lexical = self.retriever.lexical
+        if self._program_terms is None or self._program_terms.lexical is not lexical:
+            self._program_terms = ProgramTerms(lexical)
+        return self._program_terms
 
     @property
     def drafter(self) -> Drafter:

@@ -10,6 +10,7 @@ import numpy as np
 from assistant.answering import fixed_replies
 from assistant.answering.inputs import clean_question, recent_history
 from assistant.answering.own_documents import refers_to_own_documents, without_reference
+from assistant.answering.program_terms import ProgramTerms
 from assistant.answering.situation_drafts import message_for, situations
 from assistant.backends import backend_failure, make_chat_model
 from assistant.config import RetrievalMode, Settings
@@ -52,10 +53,12 @@ class Answerer:
         router: SafetyRouter,
         own_documents: Callable[[], frozenset[str]] = frozenset,
         draft_message: Callable[[MessageRequest], MessageBody] | None = None,
+        program_terms: ProgramTerms | None = None,
     ) -> None:
         """``own_documents`` lists the ids of the user's documents, read when a question
         names one ("the handbook"); ``draft_message`` writes the message a coaching answer
-        ends with when the situation calls for one (none when not given)."""
+        ends with when the situation calls for one (none when not given); ``program_terms`` finds
+        the sections a question names in the program's own words (one per index, remembered)."""
         self.settings = settings
         self.retriever = retriever
         self.sentences = sentences
@@ -63,6 +66,7 @@ class Answerer:
         self.own_documents = own_documents
         self.draft_message = draft_message
         self.composer = Composer(sentences, retriever.vectors)
+        self.program_terms = program_terms or ProgramTerms(retriever.lexical)
 
     def stream(
         self,
@@ -82,9 +86,16 @@ class Answerer:
         vector = self.retriever.embeddings.embed_query(question)
         route = self.router.route(question, vector)
         base = Answer(question=question, role=role, text="", backend=backend, route=route)
-        # A question about the user's own guide ("What trends does the handbook mention?") is
-        # theirs to ask even where the built-in scope would refuse it; escalation still comes first.
+        # A question about the user's own guide ("What trends does the handbook mention?"), or in
+        # its own words ("What is the Buddy Board?"), is theirs to ask even where the built-in
+        # scope would refuse it; escalation still comes first.
         own = self.own_documents() if refers_to_own_documents(question) else frozenset()
+        named = (
+            []
+            if own or route.escalate
+            else self.program_terms.sections_naming(question, self.own_documents())
+        )
+        own = own or frozenset(section.doc_id for section in named)
         if route.category == "out_of_scope" and not own:
             answer = base.model_copy(
                 update={"mode": "refusal", "text": fixed_replies.refusal_text(role)}
@@ -119,6 +130,10 @@ class Answerer:
             found.best_similarity >= self.settings.relevance_floor
             or found.best_question_similarity >= self.settings.question_floor
         )
+        if named and not (relevant and any(c.doc_id in own for c in found.chunks)):
+            # The sections that hold the program's words answer it, however far their wording.
+            found = found.model_copy(update={"chunks": named[: self.settings.top_k]})
+            relevant = True
         if not found.chunks or not relevant:
             answer = base.model_copy(
                 update={"mode": "no_context", "text": fixed_replies.no_context_text(role)}
