@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.accounts import Accounts
 from assistant.answering.answerer import Answerer
+from assistant.answering.contacts import ContactsFile
 from assistant.answering.program_terms import ProgramTerms
 from assistant.answering.triage import Triage
 from assistant.config import RetrievalMode, Settings, enforce_offline
@@ -176,7 +177,13 @@ class Coach:
             own_documents=lambda: frozenset(d.doc_id for d in self.documents() if not d.builtin),
             draft_message=lambda request: self.drafter.message(request, backend="composer"),
             program_terms=self.program_terms,
+            contacts=self.contacts_file.current,
         )
+
+    @cached_property
+    def contacts_file(self) -> ContactsFile:
+        """The program's contacts (``COACH_HOME/contacts.yaml``), named by every escalation."""
+        return ContactsFile(self.settings.home)
 
     @property
     def program_terms(self) -> ProgramTerms:

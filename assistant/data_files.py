@@ -96,10 +96,13 @@ def _validation_problems(exc: ValidationError) -> str:
     return "; ".join(lines)
 
 
-def load_data_file(path: Path, model: type[Model]) -> Model:
-    """The file at ``path`` validated as ``model``; ``DataFileError`` naming it if it cannot be."""
+SHIPPED_HINT = "Fix the file, or restore the copy shipped with the release."
+
+
+def load_data_file(path: Path, model: type[Model], hint: str = SHIPPED_HINT) -> Model:
+    """The file at ``path`` validated as ``model``; ``DataFileError`` naming it if it cannot be
+    (with ``hint``: how to fix it)."""
     name = shown(path)
-    hint = "Fix the file, or restore the copy shipped with the release."
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

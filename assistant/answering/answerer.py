@@ -8,6 +8,7 @@ from collections.abc import Callable, Generator, Iterator
 import numpy as np
 
 from assistant.answering import fixed_replies
+from assistant.answering.contacts import ProgramContacts
 from assistant.answering.inputs import clean_question, recent_history
 from assistant.answering.own_documents import refers_to_own_documents, without_reference
 from assistant.answering.program_terms import ProgramTerms
@@ -54,11 +55,13 @@ class Answerer:
         own_documents: Callable[[], frozenset[str]] = frozenset,
         draft_message: Callable[[MessageRequest], MessageBody] | None = None,
         program_terms: ProgramTerms | None = None,
+        contacts: Callable[[], ProgramContacts] = ProgramContacts,
     ) -> None:
         """``own_documents`` lists the ids of the user's documents, read when a question
         names one ("the handbook"); ``draft_message`` writes the message a coaching answer
         ends with when the situation calls for one (none when not given); ``program_terms`` finds
-        the sections a question names in the program's own words (one per index, remembered)."""
+        the sections a question names in the program's own words (one per index, remembered);
+        ``contacts`` are the program's own, named by every escalation."""
         self.settings = settings
         self.retriever = retriever
         self.sentences = sentences
@@ -67,6 +70,7 @@ class Answerer:
         self.draft_message = draft_message
         self.composer = Composer(sentences, retriever.vectors)
         self.program_terms = program_terms or ProgramTerms(retriever.lexical)
+        self.contacts = contacts
 
     def stream(
         self,
@@ -213,6 +217,8 @@ class Answerer:
         message, say that the ordinary part can wait until the person is safe and supported."""
         category = route.category
         lines = [fixed_replies.ESCALATION_OPENERS[category][base.role]]
+        if program := fixed_replies.CONTACT_LINES.block(category, self.contacts()):
+            lines += ["", *program]
         book = CitationBook()
         contexts: list[RetrievedChunk] = []
         best = self._closest_guidance(category, vector, 5)

@@ -13,6 +13,7 @@ from typing import Any, get_args
 
 from pydantic import model_validator
 
+from assistant.answering.contacts import ProgramContacts
 from assistant.data_files import (
     DataModel,
     Text,
@@ -24,6 +25,31 @@ from assistant.models import ESCALATING, Category, Role
 from assistant.resources import builtin_knowledge, package_folder
 
 REPLIES_FILE = package_folder("assistant.answering", "data") / "replies.yaml"
+
+
+class ContactLines(DataModel):
+    """``contacts`` of ``data/replies.yaml``: how the program's contacts are shown."""
+
+    heading: Text
+    labels: dict[str, Text]
+    by_category: dict[Category, tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _valid(self) -> ContactLines:
+        fields = set(ProgramContacts.model_fields)
+        require_keys("contacts.labels", self.labels, tuple(sorted(fields)))
+        require_keys("contacts.by_category", self.by_category, ESCALATING)
+        for category, names in self.by_category.items():
+            if unknown := set(names) - fields:
+                raise ValueError(f"contacts.by_category.{category}: no contact {sorted(unknown)}")
+        return self
+
+    def block(self, category: Category, contacts: ProgramContacts) -> list[str]:
+        """The lines naming the program's contacts for ``category`` (none when it gave none)."""
+        given = contacts.given(self.by_category.get(category, ()))
+        if not given:
+            return []
+        return [self.heading, *(f"- {self.labels[name]}: {contact}" for name, contact in given)]
 
 
 class Replies(DataModel):
@@ -38,6 +64,7 @@ class Replies(DataModel):
     escalation_docs: dict[Category, Text]
     caution_note: Text
     ordinary_later: dict[Role, Text]
+    contacts: ContactLines
 
     @model_validator(mode="after")
     def _valid(self) -> Replies:
@@ -94,12 +121,13 @@ _ATTRIBUTES = {
     "ESCALATION_OPENERS": lambda r: r.openers,
     "ESCALATION_DOCS": lambda r: dict(r.escalation_docs),
     "CAUTION_NOTE": lambda r: r.caution_note,
+    "CONTACT_LINES": lambda r: r.contacts,
 }
 
 
 def __getattr__(name: str) -> Any:
-    """``EXAMPLE_QUESTIONS``, ``SCOPE``, ``ESCALATION_OPENERS``, ``ESCALATION_DOCS`` and
-    ``CAUTION_NOTE``, from the replies file."""
+    """``EXAMPLE_QUESTIONS``, ``SCOPE``, ``ESCALATION_OPENERS``, ``ESCALATION_DOCS``,
+    ``CAUTION_NOTE`` and ``CONTACT_LINES``, from the replies file."""
     if name in _ATTRIBUTES:
         return _ATTRIBUTES[name](replies())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""`coach ui`: the web app for one person on this machine."""
+"""`coach ui`: the web app for one person on this machine; `coach serve`, for a program, and
+`coach contacts`, the program's contacts its escalations name."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import DebugOpt, HomeOpt, open_coach, user_errors
+from assistant.cli.common import (
+    DebugOpt,
+    HomeOpt,
+    JsonOpt,
+    console,
+    open_coach,
+    print_json,
+    user_errors,
+)
 from assistant.errors import CoachError
 
 commands = typer.Typer()
@@ -58,3 +67,26 @@ def serve(
         from assistant.server import serve as run_server
 
         run_server(open_coach(home), host=host, port=port, with_ui=ui)
+
+
+@commands.command()
+def contacts(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = False) -> None:
+    """Show the program's contacts that every escalation names (COACH_HOME/contacts.yaml),
+    checked; without the file, an example to start from."""
+    with user_errors(debug):
+        from assistant.answering.contacts import EXAMPLE, ContactsFile
+        from assistant.config import Settings
+
+        file = ContactsFile(home.expanduser() if home else Settings().home)
+        given = file.load()  # a file that cannot be used is a one-line error naming it
+        if as_json:
+            print_json(given)
+        elif not file.path.is_file():
+            console().print(
+                f"No program contacts: escalations use the built-in wording. Write {file.path} "
+                "like this (leave out what you do not have):\n"
+            )
+            console().print(EXAMPLE)
+        else:
+            for name, contact in given.model_dump().items():
+                console().print(f"{name}: {contact or '(built-in wording)'}")

@@ -12,7 +12,15 @@ from fastapi.responses import RedirectResponse
 
 from assistant import __version__
 from assistant.coach import Coach
-from assistant.server import conversations, drafts, errors, evaluations, knowledge, openai_api
+from assistant.server import (
+    conversations,
+    drafts,
+    errors,
+    evaluations,
+    knowledge,
+    openai_api,
+    program,
+)
 from assistant.server.auth import CoachDep
 from assistant.server.throttle import BodyLimit, RateLimits, SafeHeaders
 from assistant.server.web_auth import WebGuard, WebSignIn
@@ -38,7 +46,7 @@ def create_app(coach: Coach, *, with_ui: bool = True) -> FastAPI:
         settings.rate_limit, settings.rate_limit_storage, settings.signin_limit
     )
     errors.install(app)
-    for module in (openai_api, knowledge, drafts, conversations, evaluations):
+    for module in (openai_api, knowledge, drafts, conversations, evaluations, program):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"])
