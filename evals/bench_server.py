@@ -132,8 +132,9 @@ def load_users(coach: Coach, count: int) -> Iterator[list[str]]:
 
 
 @contextmanager
-def running_server(coach: Coach) -> Iterator[str]:
-    """The API (no UI) on a free 127.0.0.1 port in this process; its base URL."""
+def running_server(coach: Coach, with_ui: bool = False) -> Iterator[str]:
+    """The API (and the web app with ``with_ui``) on a free 127.0.0.1 port in this process;
+    its base URL."""
     import socket
 
     import uvicorn
@@ -144,7 +145,7 @@ def running_server(coach: Coach) -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(coach, with_ui=False), port=port, log_level="warning")
+        uvicorn.Config(create_app(coach, with_ui=with_ui), port=port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-
-from tests.servers import free_port
 
 PASSWORDS = {
     "ann": "ann-password",
@@ -98,36 +94,14 @@ class WebClient:
         raise AssertionError("the event never completed")
 
 
-def serve(coach: Any) -> Iterator[str]:
-    """The whole service on a free 127.0.0.1 port until the generator is closed."""
-    import uvicorn
-
-    from assistant.server.app import create_app
-
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(coach), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started and time.time() < deadline:
-        time.sleep(0.1)
-    assert server.started, "the server did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def served_with(built_home, tmp_path_factory) -> Iterator[Callable[..., Served]]:
     """Start a server over a copy of the built index with the four accounts (settings may be
     changed: ``served_with(rate_limit="5/minute")``); every server stops after the module."""
     from assistant import Coach
+    from evals.bench_server import running_server
 
-    running: list[Iterator[str]] = []
+    running = ExitStack()
 
     def start(**settings: Any) -> Served:
         home = tmp_path_factory.mktemp("served") / "home"
@@ -136,13 +110,11 @@ def served_with(built_home, tmp_path_factory) -> Iterator[Callable[..., Served]]
         for name, role in ROLES.items():
             coach.accounts.add(name, role, PASSWORDS[name])
         keys = {name: coach.accounts.issue_key(name) for name in ROLES}
-        server = serve(coach)
-        running.append(server)
-        return Served(next(server), coach, home, keys)
+        url = running.enter_context(running_server(coach, with_ui=True))
+        return Served(url, coach, home, keys)
 
-    yield start
-    for server in running:
-        server.close()
+    with running:
+        yield start
 
 
 @pytest.fixture(scope="module")
