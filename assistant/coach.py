@@ -174,7 +174,9 @@ class Coach:
             self.retriever,
             self.index.sentences,
             self.router,
-            own_documents=lambda: frozenset(d.doc_id for d in self.documents() if not d.builtin),
+            own_documents=lambda: frozenset(
+                d.doc_id for d in self.index.catalog.all() if not d.builtin
+            ),
             draft_message=lambda request: self.drafter.message(request, backend="composer"),
             program_terms=self.program_terms,
             contacts=self.contacts_file.current,

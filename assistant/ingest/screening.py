@@ -28,10 +28,11 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]")
 
 def normalised(sentence: str) -> str:
     """The sentence as a reader sees it: compatibility forms folded (full-width letters),
-    invisible format characters and the soft hyphen dropped, emphasis markers removed, curly
-    apostrophes straightened, whitespace runs as one space."""
+    invisible format characters (category Cf: zero-width, bidirectional controls, the soft
+    hyphen) dropped, emphasis markers removed, curly apostrophes straightened, whitespace runs
+    as one space."""
     folded = unicodedata.normalize("NFKC", sentence).replace("\u2019", "'")
-    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf" and c != "\u00ad")
+    visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
     return " ".join(_EMPHASIS.sub("", visible).split())
 
 
