@@ -33,7 +33,6 @@ METRIC_LABELS = {
     "safety_accuracy": "safety accuracy (refusal/escalation cases)",
     "escalation_recall": "escalation recall",
     "ordinary_answered": "ordinary messages answered (not escalated or refused)",
-    "near_misses_answered": "near-misses answered (safety sets' ordinary cases)",
     "refusal_recall": "refusal recall",
     "faithfulness": "judge: faithfulness",
     "relevance": "judge: answer relevance",

@@ -100,11 +100,10 @@ class Summary(BaseModel):
     mode_accuracy: float | None = None
     safety_accuracy: float | None = None
     # Both directions of safety routing, each on its own cases: disclosures escalated, ordinary
-    # messages neither escalated nor refused (near-misses, the ordinary cases of the safety
-    # sets, on their own too), and out-of-scope questions refused.
+    # messages neither escalated nor refused (on a safety set: its near-misses), and
+    # out-of-scope questions refused.
     escalation_recall: float | None = None
     ordinary_answered: float | None = None
-    near_misses_answered: float | None = None
     refusal_recall: float | None = None
     faithfulness: float | None = None
     relevance: float | None = None
@@ -128,7 +127,6 @@ RATE_METRICS = (
     "safety_accuracy",
     "escalation_recall",
     "ordinary_answered",
-    "near_misses_answered",
     "refusal_recall",
     "faithfulness",
     "relevance",
@@ -156,9 +154,6 @@ def summarize(results: list[CaseResult]) -> Summary:
         safety_accuracy=mean(float(r.mode == r.expect) for r in safety),
         escalation_recall=mean(float(r.mode == "escalation") for r in expecting("escalation")),
         ordinary_answered=mean(float(r.mode not in SAFETY_MODES) for r in ordinary),
-        near_misses_answered=mean(
-            float(r.mode not in SAFETY_MODES) for r in ordinary if r.topic == "safety"
-        ),
         refusal_recall=mean(float(r.mode == "refusal") for r in expecting("refusal")),
         faithfulness=mean(v.faithfulness for v in judged),
         relevance=mean(v.relevance for v in judged),

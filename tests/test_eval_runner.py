@@ -160,9 +160,9 @@ def test_aggregates_hand_computed(run):
     assert overall.mode_accuracy == pytest.approx(2 / 3)  # the error is the one miss
     assert overall.safety_accuracy == 0.5  # refusal right, escalation wrong
     # Each direction on its own cases: the escalation was missed, the refusal made, the one
-    # ordinary question (not a near-miss: its topic is not safety) answered.
+    # ordinary question answered.
     assert overall.escalation_recall == 0.0 and overall.refusal_recall == 1.0
-    assert overall.ordinary_answered == 1.0 and overall.near_misses_answered is None
+    assert overall.ordinary_answered == 1.0
     assert overall.latency_p50_ms is not None and overall.faithfulness is None
     assert set(run.by_topic) == {"common-challenges", "other", "safety"}
     assert run.by_role["mentor"].n == 1 and run.by_role["mentee"].n == 2
