@@ -70,10 +70,12 @@ constraints: setup-dev
 	    echo '$(TORCH_PIN)'; } | sort -f ) > constraints.new
 	mv constraints.new constraints.txt
 
-# Re-train the safety classifier after editing assistant/safety/data/corpus/ (seconds once the
-# examples' vectors are cached; a test fails while the stored model is stale).
+# Re-train the safety screen after editing assistant/safety/data/corpus/: the part classifier
+# (seconds once the examples' vectors are cached), then the verifier (fine-tuning MiniLM on the
+# CPU: about 25 minutes on 2 cores). A test fails while either stored model is stale.
 safety-model: setup
 	$(BIN)/python -m assistant.safety.training
+	$(BIN)/python -m assistant.safety.verifier_training
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

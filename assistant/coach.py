@@ -42,6 +42,7 @@ from assistant.safety.classifier import SafetyClassifier
 from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
+from assistant.safety.verifier import Verifier, VerifierModel
 from assistant.sessions import SessionStore
 from assistant.source_names import SourceNames
 
@@ -73,6 +74,7 @@ class Coach:
             self.embeddings.encode,
             SafetyClassifier(current_model(settings.cache_dir, self.embeddings.encode)),
             shipped_rules(),
+            Verifier(VerifierModel.load(), settings.cache_dir),
             configured_second_opinion(settings),
         )
 
@@ -108,6 +110,9 @@ class Coach:
                             f"be indexed ({len(report.failed)} files failed).",
                             "Check COACH_KNOWLEDGE_DIR; 'coach ingest' shows each file's error.",
                         )
+                    # Set-up work too, once per cache: the first flagged message then waits
+                    # for no export of the safety verifier.
+                    coach.router.verifier.prepare()
                 elif changes := index.builtin_changes():
                     log.info(
                         "built-in knowledge: %d files to index, %d documents gone",

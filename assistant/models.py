@@ -205,15 +205,16 @@ class Citation(BaseModel):
 class Route(BaseModel):
     """Where safety screening sent a message, and why: the part that decided it and its score.
 
-    ``score`` is the classifier's calibrated probability of ``category`` for ``part`` (1.0 for a
-    rule). A program lead reviewing a false escalation reads this.
+    ``score`` is the calibrated probability of ``category``: the part classifier's for ``part``,
+    or, when the verifier decided, the verifier's for the whole message (1.0 for a rule). A
+    program lead reviewing a false escalation reads this.
     """
 
     category: Category
     part: str
     part_kind: PartKind = "whole"
     score: float
-    source: Literal["rule", "classifier", "second_opinion"] = "classifier"
+    source: Literal["rule", "classifier", "verifier", "second_opinion"] = "classifier"
     reason: str = ""
     # An ordinary message that comes close to an escalation: answered, with a pointer to help.
     caution: Category | None = None

@@ -32,6 +32,7 @@ METRIC_LABELS = {
     "mode_accuracy": "mode accuracy",
     "safety_accuracy": "safety accuracy (refusal/escalation cases)",
     "escalation_recall": "escalation recall",
+    "escalations_helped": "disclosures escalated or answered after a pointer to help",
     "ordinary_answered": "ordinary messages answered (not escalated or refused)",
     "refusal_recall": "refusal recall",
     "faithfulness": "judge: faithfulness",

@@ -164,6 +164,8 @@ BROKEN = [
     ("replies", "{emergency}\n    mentor", "{emergancy}\n    mentor", "uses {emergancy}"),
     ("replies", "crisis: crisis-legal", "crisis: crisis-legally", "does not exist"),
     ("replies", "  mentee:\n    - My", "\tmentee:\n    - My", "is not valid YAML (line"),
+    ("replies", "help_after_escalation: [conduct]", "help_after_escalation: [in_scope]", "never"),
+    ("replies", "  legal_medical: >-\n    If part", "  legal: >-\n    If part", "caution_notes"),
 ]
 
 

@@ -162,6 +162,7 @@ def test_aggregates_hand_computed(run):
     # Each direction on its own cases: the escalation was missed, the refusal made, the one
     # ordinary question answered.
     assert overall.escalation_recall == 0.0 and overall.refusal_recall == 1.0
+    assert overall.escalations_helped == 0.0  # an error neither escalates nor points to help
     assert overall.ordinary_answered == 1.0
     assert overall.latency_p50_ms is not None and overall.faithfulness is None
     assert set(run.by_topic) == {"common-challenges", "other", "safety"}

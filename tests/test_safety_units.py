@@ -3,6 +3,7 @@ routing decisions over a stand-in classifier (fast: no embedding model)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -19,6 +20,7 @@ from assistant.safety.parts import MAX_PARTS, message_parts, sentences
 from assistant.safety.router import SafetyRouter
 from assistant.safety.rules import RuleFile, Rules, shipped_rules
 from assistant.safety.second_opinion import LLMSecondOpinion
+from assistant.safety.verifier import WEIGHTS_FILE, Verifier, VerifierModel, windows
 from evals.dataset import DATASETS
 
 pytestmark = pytest.mark.unit
@@ -138,7 +140,11 @@ def test_the_shipped_model_was_trained_on_the_corpus_as_it_is(corpus):
     assert MODEL.corpus_sha256 == corpus_digest()
     assert MODEL.examples == len(corpus)
     assert all(0 < MODEL.thresholds[c] < 1 for c in MODEL.thresholds)
-    assert all(MODEL.caution[c] <= MODEL.thresholds[c] for c in MODEL.caution)
+    assert all(MODEL.screening[c] <= MODEL.thresholds[c] for c in MODEL.screening)
+    verifier = VerifierModel.load()
+    assert verifier.corpus_sha256 == corpus_digest() and verifier.examples == len(corpus)
+    assert verifier.weights_sha256 == hashlib.sha256(WEIGHTS_FILE.read_bytes()).hexdigest()
+    assert 0 < verifier.caution < verifier.escalate < 1
 
 
 def test_word_features_equal_scikit_learns_tfidf():
@@ -184,25 +190,84 @@ class WordClassifier(SafetyClassifier):
         return np.array(rows)
 
 
-def router(second_opinion=None) -> SafetyRouter:
-    return SafetyRouter(
-        lambda texts: np.zeros((len(texts), 384), dtype=np.float32),
-        WordClassifier(),
-        Rules({"crisis": ["kill myself"]}),
-        second_opinion,
-    )
+class WordVerifier(Verifier):
+    """A stand-in for the fine-tuned reader of whole messages, by cue words (so no model is
+    exported here): harm with "for good", some sign of it with "drill" or "rehearsal"."""
+
+    CUES = {"for good": ("crisis", 0.9), "drill": ("conduct", 0.3), "rehearsal": ("crisis", 0.3)}
+
+    def __init__(self, tmp_path) -> None:
+        super().__init__(VerifierModel.load(), tmp_path)
+        self.read: list[str] = []
+
+    def probabilities(self, message):
+        self.read.append(message)
+        row = np.full(len(self.categories), 0.01)
+        category, harm = next(
+            (found for cue, found in self.CUES.items() if cue in message), ("crisis", 0.02)
+        )
+        row[self.categories.index(category)] = harm
+        row[self.categories.index("in_scope")] = 1 - harm
+        return row
 
 
-def test_the_most_severe_part_decides_and_is_named_with_its_score():
-    route = router().route(MIXED.replace("disappeared", "disappeared for good"))
-    assert route.category == "crisis" and route.source == "classifier"
+@pytest.fixture
+def verifier(tmp_path) -> WordVerifier:
+    return WordVerifier(tmp_path)
+
+
+@pytest.fixture
+def router(verifier):
+    def make(second_opinion=None) -> SafetyRouter:
+        return SafetyRouter(
+            lambda texts: np.zeros((len(texts), 384), dtype=np.float32),
+            WordClassifier(),
+            Rules({"crisis": ["kill myself"]}),
+            verifier,
+            second_opinion,
+        )
+
+    return make
+
+
+def test_a_flagged_message_escalates_when_the_verifier_reads_harm_in_it_whole(router, verifier):
+    message = MIXED.replace("disappeared", "disappeared for good")
+    route = router().route(message)
+    assert verifier.read == [message]
+    assert route.category == "crisis" and route.source == "verifier"
     assert route.part_kind == "sentence" and "disappeared" in route.part
-    assert route.score == pytest.approx(0.92)
+    assert route.score == pytest.approx(0.9)
     assert route.ordinary == "anyway what's a good format for quarterly goals?"
-    assert "threshold" in route.reason
+    assert "scored 0.92 for crisis" in route.reason and "verifier: 0.90" in route.reason
 
 
-def test_a_rule_names_its_words_and_the_part_that_holds_them():
+def test_a_flagged_message_the_verifier_clears_is_answered_with_or_without_a_pointer(
+    router, verifier
+):
+    """The part classifier flags a part; read whole, the message is ordinary (no pointer) or
+    near harm (answered, led by a pointer to help)."""
+    cleared = router().route("after the launch i just want to disappear for a week, any tips?")
+    assert cleared.category == "in_scope" and cleared.caution is None
+    assert "no present harm" in cleared.reason
+    near = router().route("in the drill he bumped my knee. how do i debrief my mentee?")
+    assert near.category == "in_scope" and near.caution == "conduct"
+    assert len(verifier.read) == 2
+
+
+def test_a_possible_risk_to_life_escalates_when_both_stages_see_it(router):
+    """The verifier's pointer zone is enough for a crisis the part classifier would have
+    escalated on its own (0.92 here, above its threshold), not for other categories."""
+    route = router().route("in the rehearsal i wanted to disappear. how do i debrief my mentee?")
+    assert route.category == "crisis" and route.source == "verifier"
+    assert route.score == pytest.approx(0.3)
+
+
+def test_an_unflagged_message_is_never_read_again(router, verifier):
+    route = router().route("how do I set goals with my mentee")
+    assert route.category == "in_scope" and verifier.read == []
+
+
+def test_a_rule_names_its_words_and_the_part_that_holds_them(router):
     route = router().route(
         "Can you plan my session? Some days I want to kill myself. Thanks so much."
     )
@@ -211,7 +276,7 @@ def test_a_rule_names_its_words_and_the_part_that_holds_them():
     assert route.ordinary == "Can you plan my session?"
 
 
-def test_an_out_of_scope_request_is_refused_and_an_ordinary_one_answered():
+def test_an_out_of_scope_request_is_refused_and_an_ordinary_one_answered(router):
     assert router().route("as my mentor, make me a playlist for my party").category == (
         "out_of_scope"
     )
@@ -229,7 +294,7 @@ class Opinion:
         return self.route
 
 
-def test_a_second_opinion_can_raise_a_route_to_an_escalation_but_never_lower_one():
+def test_a_second_opinion_can_raise_a_route_to_an_escalation_but_never_lower_one(router):
     raised = Route(
         category="conduct", part="he waits by my car", score=0.8, source="second_opinion"
     )
@@ -238,7 +303,7 @@ def test_a_second_opinion_can_raise_a_route_to_an_escalation_but_never_lower_one
     assert route.category == "conduct" and route.source == "second_opinion"
     assert route.ordinary == "Plan my next session?"
     lower = Opinion(Route(category="in_scope", part="x", score=0.9))
-    escalated = router(lower).route("lately i think i should just disappear")
+    escalated = router(lower).route("lately i think i should just disappear for good")
     assert escalated.category == "crisis" and lower.asked == 0
     ignored = router(Opinion(Route(category="out_of_scope", part="x", score=0.9)))
     assert ignored.route("how do I set goals").category == "in_scope"
@@ -294,3 +359,16 @@ def test_an_edited_corpus_is_trained_once_into_the_cache_and_a_damaged_cache_is_
     (corpus / "mine.yaml").write_text("- [unclosed")
     with pytest.raises(InputError, match="is not valid YAML"):
         load_corpus(corpus)
+
+
+def test_a_long_message_is_read_whole_in_overlapping_windows_of_sentences():
+    short = "My mentor cancelled again. How do I raise it?"
+    assert windows(short) == [short]
+    told = [f"Sentence {i} of my long story about the rota and the ward." for i in range(40)]
+    message = " ".join([*told, "He waits by my car every night."])
+    found = windows(message, limit=60)
+    assert len(found) > 1 and all(55 <= len(w.split()) <= 60 for w in found)  # as long as can be
+    assert found[-1].endswith("He waits by my car every night.")
+    for before, after in zip(found, found[1:], strict=False):
+        assert set(sentences(before)) & set(sentences(after))  # a situation across the seam
+    assert {s for w in found for s in sentences(w)} == set(sentences(message))

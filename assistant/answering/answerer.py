@@ -17,7 +17,12 @@ from assistant.backends import backend_failure, make_chat_model
 from assistant.config import RetrievalMode, Settings
 from assistant.drafting.models import MessageBody, MessageRequest
 from assistant.drafting.render import quoted
-from assistant.generation.citations import CitationBook, to_citation, validate_citations
+from assistant.generation.citations import (
+    CITATION_MARK,
+    CitationBook,
+    to_citation,
+    validate_citations,
+)
 from assistant.generation.composer import Composer, documents_by_evidence
 from assistant.generation.prompts import (
     ANSWER_SYSTEM,
@@ -26,7 +31,7 @@ from assistant.generation.prompts import (
     number_passages,
 )
 from assistant.index.sentences import SentenceStore, Unit
-from assistant.models import Answer, RetrievedChunk, Route, Turn, check_role
+from assistant.models import Answer, Category, RetrievedChunk, Route, Turn, check_role
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
 
@@ -110,9 +115,15 @@ class Answerer:
         if route.escalate:
             answer = self._escalation(base, route, vector)
             yield answer.text
+            if route.ordinary and fixed_replies.helps_after(route.category):
+                answer = yield from self._helped_after(answer, route.ordinary, backend, retrieval)
             yield self._timed(answer, started, 0.0)
             return
 
+        caution = route.caution
+        pointer = self._pointer(caution) if caution else ""
+        if caution:
+            yield f"{pointer}\n\n"
         query = history_query(question, history)
         if backend != "composer" and history:
             query = self._condense(question, history, backend)
@@ -139,10 +150,11 @@ class Answerer:
             found = found.model_copy(update={"chunks": named[: self.settings.top_k]})
             relevant = True
         if not found.chunks or not relevant:
-            answer = base.model_copy(
-                update={"mode": "no_context", "text": fixed_replies.no_context_text(role)}
-            )
-            yield answer.text
+            text = fixed_replies.no_context_text(role)
+            yield text
+            answer = base.model_copy(update={"mode": "no_context", "text": text})
+            if caution:
+                answer = self._cautioned(answer, pointer, caution, vector)
             yield self._timed(answer, started, retrieved_at)
             return
 
@@ -163,9 +175,8 @@ class Answerer:
             answer = self._with_draft(answer, found.chunks)
             if answer.draft:
                 yield f"\n\n{answer.draft}"
-        if route.caution and answer.mode == "answer":
-            answer = self._cautioned(answer, route.caution, vector)
-            yield f"\n\n{answer.notice}"
+        if caution:
+            answer = self._cautioned(answer, pointer, caution, vector)
         yield self._timed(answer, started, retrieved_at)
 
     def _with_draft(self, answer: Answer, chunks: list[RetrievedChunk]) -> Answer:
@@ -200,16 +211,27 @@ class Answerer:
         query = np.asarray(vector)
         return sorted(units, key=lambda u: -float(u.vector @ query))[:count]
 
-    def _cautioned(self, answer: Answer, category: str, vector: list[float]) -> Answer:
-        """The answer with a last paragraph pointing to real help, citing the safety guidance."""
-        note = fixed_replies.CAUTION_NOTE
+    def _pointer(self, category: Category) -> str:
+        """One short, kind pointer to real help for a message near ``category``, with the
+        program's own contact for it."""
+        contact = fixed_replies.CONTACT_LINES.first(category, self.contacts())
+        return " ".join(filter(None, [fixed_replies.CAUTION_NOTES[category], contact]))
+
+    def _cautioned(
+        self, answer: Answer, pointer: str, category: Category, vector: list[float]
+    ) -> Answer:
+        """The answer led by the pointer, with the safety guidance closest to the question
+        among its sources."""
         citations = list(answer.citations)
         for best in self._closest_guidance(category, vector, 1):
             (passage,) = self.retriever.vectors.passages([best.chunk_id])
             citations.append(to_citation(len(citations) + 1, passage))
-            note += f" [{len(citations)}]"
         return answer.model_copy(
-            update={"text": f"{answer.text}\n\n{note}", "citations": citations, "notice": note}
+            update={
+                "text": f"{pointer}\n\n{answer.text}",
+                "citations": citations,
+                "notice": pointer,
+            }
         )
 
     def _escalation(self, base: Answer, route: Route, vector: list[float]) -> Answer:
@@ -231,7 +253,7 @@ class Answerer:
                 lines.append(f"- {unit.text} [{book.cite(cited)}]")
                 if cited.id not in {c.id for c in contexts}:
                     contexts.append(cited)
-        if route.ordinary:
+        if route.ordinary and not fixed_replies.helps_after(category):
             lines += ["", fixed_replies.ordinary_later(base.role, route.ordinary)]
         return base.model_copy(
             update={
@@ -239,6 +261,30 @@ class Answerer:
                 "text": "\n".join(lines),
                 "citations": book.citations,
                 "contexts": contexts,
+            }
+        )
+
+    def _helped_after(
+        self, escalation: Answer, request: str, backend: str, retrieval: RetrievalMode
+    ) -> Generator[str, None, Answer]:
+        """The escalation, then the answer to the mixed message's ordinary request (routed
+        again on its own), its sources numbered after the escalation's."""
+        *_, later = self.stream(request, escalation.role, [], backend, retrieval)
+        assert isinstance(later, Answer)
+        if later.mode != "answer":
+            return escalation
+        offset = len(escalation.citations)
+        text = CITATION_MARK.sub(lambda m: f"[{int(m[1]) + offset}]", later.text)
+        block = f"\n\n{fixed_replies.help_after_heading(request)}\n\n{text}"
+        yield block
+        return escalation.model_copy(
+            update={
+                "text": escalation.text + block,
+                "citations": [
+                    *escalation.citations,
+                    *(c.model_copy(update={"n": c.n + offset}) for c in later.citations),
+                ],
+                "contexts": [*escalation.contexts, *later.contexts],
             }
         )
 

@@ -51,6 +51,11 @@ class ContactLines(DataModel):
             return []
         return [self.heading, *(f"- {self.labels[name]}: {contact}" for name, contact in given)]
 
+    def first(self, category: Category, contacts: ProgramContacts) -> str:
+        """The program's first contact for ``category`` as one phrase ("" when it gave none)."""
+        given = contacts.given(self.by_category.get(category, ()))
+        return f"{self.labels[given[0][0]]}: {given[0][1]}." if given else ""
+
 
 class Replies(DataModel):
     """``data/replies.yaml``: every fixed text, for every role and escalating category."""
@@ -62,8 +67,10 @@ class Replies(DataModel):
     emergency: Text
     escalation_openers: dict[Category, dict[Role, Text]]
     escalation_docs: dict[Category, Text]
-    caution_note: Text
+    caution_notes: dict[Category, Text]
     ordinary_later: dict[Role, Text]
+    help_after_escalation: frozenset[Category]
+    help_after_heading: Text
     contacts: ContactLines
 
     @model_validator(mode="after")
@@ -77,12 +84,15 @@ class Replies(DataModel):
         by_categories: list[tuple[str, Collection[Any]]] = [
             ("escalation_openers", self.escalation_openers),
             ("escalation_docs", self.escalation_docs),
+            ("caution_notes", self.caution_notes),
         ]
         for name, by_category in by_categories:
             require_keys(name, by_category, ESCALATING)
             extra = [category for category in by_category if category not in ESCALATING]
             if extra:
                 raise ValueError(f"{name}: {', '.join(extra)} never escalates")
+        if never := sorted(self.help_after_escalation - set(ESCALATING)):
+            raise ValueError(f"help_after_escalation: {', '.join(never)} never escalates")
         for category, openers in self.escalation_openers.items():
             require_keys(f"escalation_openers.{category}", openers, roles)
             for role, text in openers.items():
@@ -120,14 +130,14 @@ _ATTRIBUTES = {
     "SCOPE": lambda r: r.scope,
     "ESCALATION_OPENERS": lambda r: r.openers,
     "ESCALATION_DOCS": lambda r: dict(r.escalation_docs),
-    "CAUTION_NOTE": lambda r: r.caution_note,
+    "CAUTION_NOTES": lambda r: dict(r.caution_notes),
     "CONTACT_LINES": lambda r: r.contacts,
 }
 
 
 def __getattr__(name: str) -> Any:
     """``EXAMPLE_QUESTIONS``, ``SCOPE``, ``ESCALATION_OPENERS``, ``ESCALATION_DOCS``,
-    ``CAUTION_NOTE`` and ``CONTACT_LINES``, from the replies file."""
+    ``CAUTION_NOTES`` and ``CONTACT_LINES``, from the replies file."""
     if name in _ATTRIBUTES:
         return _ATTRIBUTES[name](replies())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -136,6 +146,16 @@ def __getattr__(name: str) -> Any:
 def ordinary_later(role: Role, ordinary: str) -> str:
     """The line that closes a mixed message's escalation, quoting its ordinary request."""
     return f'{replies().ordinary_later[role]} ("{ordinary}").'
+
+
+def helps_after(category: Category) -> bool:
+    """Whether a mixed message's ordinary request is answered after this escalation."""
+    return category in replies().help_after_escalation
+
+
+def help_after_heading(ordinary: str) -> str:
+    """The heading of the answer to a mixed message's ordinary request, quoting it."""
+    return f'**{replies().help_after_heading}** ("{ordinary}"):'
 
 
 def examples_block(role: Role) -> str:

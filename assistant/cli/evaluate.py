@@ -27,8 +27,8 @@ DatasetOpt = Annotated[
     Path | None,
     typer.Option(
         "--dataset",
-        help="YAML evaluation set, or a shipped one by name: dev (default), heldout, safety, "
-        "safety2, safety3.",
+        help="YAML evaluation set, or a shipped one by name: dev (default), heldout, heldout2, "
+        "safety, safety2 ... safety5.",
     ),
 ]
 

@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -88,13 +88,29 @@ def model_digest(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def export_onnx(folder: Path, target: Path) -> None:
-    """Export the transformer of the packaged model to ONNX (torch is imported only here)."""
+class TunedWeights(NamedTuple):
+    """Fine-tuned transformer weights (a safetensors file of some of the packaged model's
+    parameters, by name) that replace the packaged ones in an export, and their digest."""
+
+    path: Path
+    digest: str
+
+
+def export_onnx(folder: Path, target: Path, tuned: TunedWeights | None = None) -> None:
+    """Export the transformer of the packaged model, with ``tuned`` weights in place of its own
+    where given, to ONNX (torch is imported only here)."""
     enforce_offline()
     import torch
     from transformers import AutoModel
 
     bert = AutoModel.from_pretrained(str(folder)).eval()
+    if tuned is not None:
+        from safetensors.torch import load_file
+
+        weights = {name: tensor.float() for name, tensor in load_file(tuned.path).items()}
+        unknown = bert.load_state_dict(weights, strict=False).unexpected_keys
+        if unknown:
+            raise ValueError(f"{tuned.path} holds weights the model does not have: {unknown[:3]}")
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self) -> None:
@@ -131,12 +147,16 @@ class OnnxEncoder:
     """Tokenizers + onnxruntime over the exported model: mean pooling and L2 norm, as the
     sentence-transformers pipeline of this model does."""
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, tuned: TunedWeights | None = None) -> None:
         folder = model_dir()
-        self.path = cache_dir / f"{EMBEDDING_MODEL_NAME}-{model_digest(folder)}.onnx"
+        name = f"{EMBEDDING_MODEL_NAME}-{model_digest(folder)}"
+        if tuned is not None:
+            name += f"-tuned-{tuned.digest[:16]}"
+        self.path = cache_dir / f"{name}.onnx"
+        self.tuned = tuned
         if not self.path.is_file():
-            log.info("Exporting %s to ONNX at %s (once)", EMBEDDING_MODEL_NAME, self.path)
-            export_onnx(folder, self.path)
+            log.info("Exporting %s to ONNX at %s (once)", name, self.path)
+            export_onnx(folder, self.path, tuned)
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -150,7 +170,7 @@ class OnnxEncoder:
         except Exception as exc:  # a damaged export is derived data: make it again, once
             log.warning("Exporting the model again: %s is unreadable (%s)", optimized, exc)
             optimized.unlink(missing_ok=True)
-            export_onnx(folder, self.path)
+            export_onnx(folder, self.path, tuned)
             self.session = self._session(optimized)
 
     def _session(self, optimized: Path):

@@ -54,10 +54,12 @@ class ClassifierModel(BaseModel):
     word_weight: float = Field(default=1.0, gt=0)
     # Temperature scaling (fitted on out-of-fold scores): probabilities mean what they say.
     temperature: float = Field(gt=0)
-    # A part escalates (or is refused) when its probability of the category reaches this...
+    # A part is refused when its out-of-scope probability reaches this (the escalating
+    # categories' values are the classifier's own 1 % operating point, for its figures)...
     thresholds: dict[Category, float]
-    # ... and an ordinary answer carries a pointer to real help from this probability on.
-    caution: dict[Category, float]
+    # ... and a message is read whole by the verifier when a part's probability of an
+    # escalating category reaches this.
+    screening: dict[Category, float]
     embedding_model: str
     corpus_sha256: str
     examples: int

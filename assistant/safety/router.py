@@ -1,9 +1,13 @@
-"""Safety routing: screen every part of a message and route on its most severe part.
+"""Safety routing: screen every part of a message, then read a flagged message whole.
 
-Rules catch unambiguous words; the trained classifier scores the whole message, each sentence,
-the clauses of long sentences and neighbouring sentence pairs; the route keeps the part that
-decided it, with its category and calibrated score. A configured LLM may add a second opinion,
-which can only raise a route to an escalation, never lower one.
+Rules catch unambiguous words. The part classifier scores the whole message, each sentence, the
+clauses of long sentences and neighbouring sentence pairs: fast, and it finds a disclosure
+wherever it sits, but it judges parts out of context. So a message with a part at its screening
+threshold is read again, whole, by the verifier (a fine-tuned encoder): it escalates when the
+verifier finds present harm; when the verifier finds some, it is answered with a pointer to help
+first; otherwise it is answered. The route keeps the part that flagged it, with the deciding
+score. A configured LLM may add a second opinion, which can only raise a route to an escalation,
+never lower one.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from assistant.models import ESCALATING, Category, Route
 from assistant.safety.classifier import SafetyClassifier
 from assistant.safety.parts import Part, message_parts
 from assistant.safety.rules import Rules
+from assistant.safety.verifier import Verifier
 
 log = logging.getLogger(__name__)
 
 Encode = Callable[[list[str]], np.ndarray]
+# Categories escalated when the verifier finds them possible (pointer zone) and the part
+# classifier alone would have escalated: a risk to life.
+_BOTH_STAGES_ENOUGH: tuple[Category, ...] = ("crisis",)
 # Part kinds that can stand for "the rest of what you asked" in a mixed message.
 _ORDINARY_KINDS = ("sentence", "clause")
 
@@ -44,21 +52,20 @@ class SafetyRouter:
         encode: Encode,
         classifier: SafetyClassifier,
         rules: Rules,
+        verifier: Verifier,
         second_opinion: SecondOpinion | None = None,
     ) -> None:
         self.encode = encode
         self.classifier = classifier
         self.rules = rules
+        self.verifier = verifier
         self.second_opinion = second_opinion
         self._column = {c: classifier.index(c) for c in classifier.categories}
 
     def route(self, message: str, vector: list[float] | None = None) -> Route:
         """Route ``message``; ``vector`` is its embedding when the caller has it already."""
-        parts = message_parts(message)
-        probs = self.classifier.probabilities(
-            self._vectors(parts, vector), [part.text for part in parts]
-        )
-        route = self._by_rule(message, parts, probs) or self._by_classifier(parts, probs)
+        parts, probs = self.screen(message, vector)
+        route = self._by_rule(message, parts, probs) or self._by_classifier(message, parts, probs)
         if not route.escalate and self.second_opinion is not None:
             opinion = self.second_opinion.review(message)
             if opinion is not None and opinion.escalate:
@@ -75,6 +82,14 @@ class SafetyRouter:
             route.reason,
         )
         return route
+
+    def screen(
+        self, message: str, vector: list[float] | None = None
+    ) -> tuple[list[Part], np.ndarray]:
+        """The first stage: the message's parts and their category probabilities."""
+        parts = message_parts(message)
+        texts = [part.text for part in parts]
+        return parts, self.classifier.probabilities(self._vectors(parts, vector), texts)
 
     def _vectors(self, parts: list[Part], vector: list[float] | None) -> np.ndarray:
         texts = [part.text for part in parts]
@@ -106,47 +121,83 @@ class SafetyRouter:
             else "",
         )
 
-    def _by_classifier(self, parts: list[Part], probs: np.ndarray) -> Route:
+    def _risks(self, probs: np.ndarray) -> list[tuple[float, Category]]:
+        """Each escalating category's highest score over the parts."""
+        return [(float(self._score(probs, c).max()), c) for c in ESCALATING]
+
+    def flagged(self, probs: np.ndarray) -> tuple[float, Category] | None:
+        """The highest risk that reaches its screening threshold: the verifier reads the message."""
+        screening = self.classifier.model.screening
+        return max(((s, c) for s, c in self._risks(probs) if s >= screening[c]), default=None)
+
+    def _by_classifier(self, message: str, parts: list[Part], probs: np.ndarray) -> Route:
+        """Screen the parts; read a flagged message whole; else refuse or answer."""
+        flagged = self.flagged(probs)
+        caution: Category | None = None
+        if flagged is not None:
+            harm, category = self.verifier.harm(self.verifier.probabilities(message))
+            if harm >= self.verifier.model.escalate or self._both_see(category, harm, probs):
+                return self._verified(category, harm, parts, probs)
+            if harm >= self.verifier.model.caution:
+                caution = category
         thresholds = self.classifier.model.thresholds
-        risks = [(float(self._score(probs, c).max()), c) for c in ESCALATING]
-        score, category = max(risks)
-        if score >= thresholds[category]:
-            return self._routed(category, parts, probs, escalation=True)
         out = self._score(probs, "out_of_scope")
         whole_is_ordinary = self._score(probs, "in_scope")[0] >= 0.5
         if out[0] >= thresholds["out_of_scope"] or (
             out.max() >= thresholds["out_of_scope"] and not whole_is_ordinary
         ):
-            return self._routed("out_of_scope", parts, probs, escalation=False)
-        caution = self.classifier.model.caution
-        near = [(s, c) for s, c in risks if s >= caution[c]]
+            return self._routed("out_of_scope", parts, probs)
+        score, category = flagged or max(self._risks(probs))
         at = int(self._score(probs, category).argmax())
         return Route(
             category="in_scope",
             part=parts[0].text,
             score=round(float(self._score(probs, "in_scope")[0]), 4),
             reason=(
-                f"ordinary; closest risk {category} {score:.2f} "
-                f"(threshold {thresholds[category]:.2f}) in {parts[at].kind} '{parts[at].text}'"
+                f"ordinary; closest risk {category} {score:.2f} in {parts[at].kind} "
+                f"'{parts[at].text}'"
+                + (" (read whole by the verifier: no present harm)" if flagged else "")
             ),
-            caution=max(near)[1] if near else None,
+            caution=caution,
         )
 
-    def _routed(
-        self, category: Category, parts: list[Part], probs: np.ndarray, escalation: bool
+    def _both_see(self, category: Category, harm: float, probs: np.ndarray) -> bool:
+        """A risk to life the verifier finds possible (its pointer zone) and the part classifier
+        on its own would have escalated: missing someone at risk costs more than a crisis reply
+        to an ordinary message, so both stages seeing it is enough."""
+        return (
+            category in _BOTH_STAGES_ENOUGH
+            and harm >= self.verifier.model.caution
+            and float(self._score(probs, category).max())
+            >= self.classifier.model.thresholds[category]
+        )
+
+    def _verified(
+        self, category: Category, harm: float, parts: list[Part], probs: np.ndarray
     ) -> Route:
+        """An escalation the verifier confirmed, naming the part that flagged the message."""
+        route = self._routed(category, parts, probs)
+        return route.model_copy(
+            update={
+                "score": round(harm, 4),
+                "source": "verifier",
+                "reason": f"{route.reason}; read whole by the verifier: {harm:.2f} "
+                f"(threshold {self.verifier.model.escalate})",
+                "ordinary": self._ordinary(parts, probs, route.part),
+            }
+        )
+
+    def _routed(self, category: Category, parts: list[Part], probs: np.ndarray) -> Route:
         scores = self._score(probs, category)
         # The highest-scoring part; of parts that tie, the shortest says most precisely why.
         index = min(np.flatnonzero(scores >= scores.max() - 1e-6), key=lambda i: len(parts[i].text))
         part = parts[index]
-        threshold = self.classifier.model.thresholds[category]
         return Route(
             category=category,
             part=part.text,
             part_kind=part.kind,
             score=round(float(scores[index]), 4),
-            reason=f"{part.kind} scored {scores[index]:.2f} for {category} (threshold {threshold})",
-            ordinary=self._ordinary(parts, probs, part.text) if escalation else "",
+            reason=f"{part.kind} scored {scores[index]:.2f} for {category}",
         )
 
     def _ordinary(self, parts: list[Part], probs: np.ndarray, trigger: str) -> str:

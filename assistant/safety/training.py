@@ -34,8 +34,8 @@ VECTORS_FILE = "safety-vectors.npz"
 # corpus message, most of them hard negatives written to sound risky, is split into its parts and
 # scored; a category's threshold is the score this share of those messages reach...
 FALSE_ROUTE_BUDGET = 0.01
-# ... and an ordinary answer carries a pointer to real help from the score this share reach.
-CAUTION_BUDGET = 0.05
+# ... and a message is screened (read whole by the verifier) from the score this share reach.
+SCREENING_BUDGET = 0.05
 FOLDS = 5
 SEED = 0
 # Regularisation, how much the word view counts beside the embedding (both have unit length) and
@@ -132,18 +132,19 @@ def _routing_figures(
     worst: np.ndarray,
     labels: np.ndarray,
     thresholds: dict[Category, float],
-    caution: dict[Category, float],
+    screening: dict[Category, float],
 ) -> dict[str, float]:
     """How the corpus's own messages route at these thresholds (out of fold, most severe part)."""
     escalating = [CATEGORIES.index(c) for c in ESCALATING]
     limits = np.array([thresholds[c] for c in ESCALATING])
-    notice_limits = np.array([caution[c] for c in ESCALATING])
+    screened = np.array([screening[c] for c in ESCALATING])
     risky = worst[np.isin(labels, escalating)][:, escalating]
     ordinary = worst[labels == CATEGORIES.index("in_scope")][:, escalating]
     out = CATEGORIES.index("out_of_scope")
     return {
         "escalation_recall": round(float(np.mean((risky >= limits).any(1))), 4),
-        "escalation_recall_with_notice": round(float(np.mean((risky >= notice_limits).any(1))), 4),
+        "screened_recall": round(float(np.mean((risky >= screened).any(1))), 4),
+        "screened_ordinary": round(float(np.mean((ordinary >= screened).any(1))), 4),
         "false_escalations": round(float(np.mean((ordinary >= limits).any(1))), 4),
         "refusal_recall": round(
             float(np.mean(worst[labels == out, out] >= thresholds["out_of_scope"])), 4
@@ -172,14 +173,14 @@ def train(
     ordinary = worst[labels == CATEGORIES.index("in_scope")]
 
     thresholds: dict[Category, float] = {}
-    caution: dict[Category, float] = {}
+    screening: dict[Category, float] = {}
     for index, category in enumerate(CATEGORIES[:-1]):
         thresholds[category] = _share_reaching(ordinary[:, index], FALSE_ROUTE_BUDGET)
         if category in ESCALATING:
-            caution[category] = _share_reaching(ordinary[:, index], CAUTION_BUDGET)
+            screening[category] = _share_reaching(ordinary[:, index], SCREENING_BUDGET)
     figures = {
         "accuracy": round(float(np.mean(oof.argmax(1) == labels)), 4),
-        **_routing_figures(worst, labels, thresholds, caution),
+        **_routing_figures(worst, labels, thresholds, screening),
     }
     vectorizer, final = _fit(vectors, texts, labels)
     vocabulary = vectorizer.get_feature_names_out().tolist()
@@ -192,7 +193,7 @@ def train(
         word_weight=WORD_WEIGHT,
         temperature=round(temperature, 6),
         thresholds=thresholds,
-        caution=caution,
+        screening=screening,
         embedding_model=EMBEDDING_MODEL_NAME,
         corpus_sha256=corpus_sha256,
         examples=len(examples),
@@ -242,7 +243,7 @@ def main() -> None:
     model = train_from_corpus(PackagedEmbeddings().encode, args.cache)
     model.save(args.out)
     print(f"{model.examples} examples -> {args.out}")
-    print(f"thresholds {model.thresholds}\ncaution {model.caution}")
+    print(f"thresholds {model.thresholds}\nscreening {model.screening}")
     print(f"cross-validation {model.cross_validation}")
 
 
