@@ -47,7 +47,7 @@ def main() -> None:
         router.route(message, vectors[message])
 
     for message in messages[:5]:  # warm up: both models' sessions
-        whole_route(message + " I want to disappear for good.")
+        router.route(message + " I want to disappear for good.")
     before, after = [], []
     for message in messages:
         before.append(timed_ms(first_stage, message))
