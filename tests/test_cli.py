@@ -116,7 +116,7 @@ def test_ask_json_explains_the_route_and_debug_logging_shows_it(built_home):
         text=True,
         env=env,
     )
-    assert "DEBUG assistant.safety.router: route conduct (classifier" in result.stderr
+    assert "DEBUG assistant.safety.router: route conduct (verifier" in result.stderr
     env["COACH_LOG_LEVEL"] = "loud"
     bad = subprocess.run(
         [sys.executable, "-m", "assistant", "list", *home], capture_output=True, text=True, env=env

@@ -194,7 +194,12 @@ class WordVerifier(Verifier):
     """A stand-in for the fine-tuned reader of whole messages, by cue words (so no model is
     exported here): harm with "for good", some sign of it with "drill" or "rehearsal"."""
 
-    CUES = {"for good": ("crisis", 0.9), "drill": ("conduct", 0.3), "rehearsal": ("crisis", 0.3)}
+    CUES = {
+        "for good": ("crisis", 0.9),
+        "drill": ("conduct", 0.3),
+        "rehearsal": ("crisis", 0.3),
+        "recipe": ("out_of_scope", 0.9),
+    }
 
     def __init__(self, tmp_path) -> None:
         super().__init__(VerifierModel.load(), tmp_path)
@@ -260,6 +265,28 @@ def test_a_possible_risk_to_life_escalates_when_both_stages_see_it(router):
     route = router().route("in the rehearsal i wanted to disappear. how do i debrief my mentee?")
     assert route.category == "crisis" and route.source == "verifier"
     assert route.score == pytest.approx(0.3)
+
+
+class UnsureClassifier(WordClassifier):
+    """Finds every message most likely, not surely, off-topic (below its refusal threshold)."""
+
+    def probabilities(self, vectors, texts):
+        rows = np.full((len(texts), len(self.categories)), 0.05)
+        rows[:, self.index("out_of_scope")] = MODEL.thresholds["out_of_scope"] - 0.05
+        return rows
+
+
+def test_a_message_most_likely_off_topic_is_refused_only_on_a_confident_verdict(verifier):
+    router = SafetyRouter(
+        lambda texts: np.zeros((len(texts), 384), dtype=np.float32),
+        UnsureClassifier(),
+        Rules({}),
+        verifier,
+    )
+    refused = router.route("as my mentor, write me a recipe for lasagne")
+    assert refused.category == "out_of_scope" and refused.source == "verifier"
+    assert refused.score == pytest.approx(0.9)
+    assert router.route("how do I prepare for my first session?").category == "in_scope"
 
 
 def test_an_unflagged_message_is_never_read_again(router, verifier):

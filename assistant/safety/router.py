@@ -134,8 +134,9 @@ class SafetyRouter:
         """Screen the parts; read a flagged message whole; else refuse or answer."""
         flagged = self.flagged(probs)
         caution: Category | None = None
-        if flagged is not None:
-            harm, category = self.verifier.harm(self.verifier.probabilities(message))
+        read = self.verifier.probabilities(message) if flagged else None
+        if flagged is not None and read is not None:
+            harm, category = self.verifier.harm(read)
             if harm >= self.verifier.model.escalate or self._both_see(category, harm, probs):
                 return self._verified(category, harm, parts, probs)
             if harm >= self.verifier.model.caution:
@@ -147,6 +148,20 @@ class SafetyRouter:
             out.max() >= thresholds["out_of_scope"] and not whole_is_ordinary
         ):
             return self._routed("out_of_scope", parts, probs)
+        if int(probs[0].argmax()) == self._column["out_of_scope"]:
+            # Most likely off-topic, not surely: the verifier decides, and only a confident
+            # verdict refuses (a question wrongly refused costs the person their answer).
+            read = self.verifier.probabilities(message) if read is None else read
+            off_topic = float(read[self.verifier.categories.index("out_of_scope")])
+            if off_topic >= self.verifier.model.refuse:
+                route = self._routed("out_of_scope", parts, probs)
+                return route.model_copy(
+                    update={
+                        "source": "verifier",
+                        "score": round(off_topic, 4),
+                        "reason": f"{route.reason}; read whole by the verifier: {off_topic:.2f}",
+                    }
+                )
         score, category = flagged or max(self._risks(probs))
         at = int(self._score(probs, category).argmax())
         return Route(

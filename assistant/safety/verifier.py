@@ -51,6 +51,9 @@ class VerifierModel(BaseModel):
     # reaches this; between ``caution`` and it, the answer leads with a pointer to real help.
     escalate: float = Field(gt=0, lt=1)
     caution: float = Field(gt=0, lt=1)
+    # A message the part classifier finds most likely, not surely, off-topic is refused when the
+    # verifier's out-of-scope probability reaches this.
+    refuse: float = Field(gt=0, lt=1)
     weights_sha256: str
     corpus_sha256: str
     examples: int

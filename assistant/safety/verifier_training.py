@@ -50,6 +50,8 @@ SHORT_DISCLOSURE = 30
 # ten. Chosen, not tuned: the held-out figures at these values are recorded with the model.
 ESCALATE = 0.5
 CAUTION = 0.1
+# ... and a message most likely off-topic is refused only on a confident verdict.
+REFUSE = 0.8
 ESCALATING_COLUMNS = [CATEGORIES.index(c) for c in ESCALATING]
 ORDINARY = CATEGORIES.index("in_scope")
 
@@ -248,6 +250,7 @@ def train(folder: Path, weights: Path, out: Path, epochs: int = EPOCHS) -> Verif
         temperature=round(temperature, 6),
         escalate=ESCALATE,
         caution=CAUTION,
+        refuse=REFUSE,
         weights_sha256=_save_weights(network, weights),
         corpus_sha256=corpus_digest(folder),
         examples=len(corpus),
