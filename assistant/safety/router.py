@@ -134,11 +134,15 @@ class SafetyRouter:
         """Screen the parts; read a flagged message whole; else refuse or answer."""
         flagged = self.flagged(probs)
         caution: Category | None = None
-        read = self.verifier.probabilities(message) if flagged else None
-        if flagged is not None and read is not None:
+        read: np.ndarray | None = None
+        if flagged is not None:
+            read = self.verifier.probabilities(message)
             harm, category = self.verifier.harm(read)
             if harm >= self.verifier.model.escalate or self._both_see(category, harm, probs):
-                return self._verified(category, harm, parts, probs)
+                route = self._read_whole(category, harm, self.verifier.model.escalate, parts, probs)
+                return route.model_copy(
+                    update={"ordinary": self._ordinary(parts, probs, route.part)}
+                )
             if harm >= self.verifier.model.caution:
                 caution = category
         thresholds = self.classifier.model.thresholds
@@ -154,13 +158,8 @@ class SafetyRouter:
             read = self.verifier.probabilities(message) if read is None else read
             off_topic = float(read[self.verifier.categories.index("out_of_scope")])
             if off_topic >= self.verifier.model.refuse:
-                route = self._routed("out_of_scope", parts, probs)
-                return route.model_copy(
-                    update={
-                        "source": "verifier",
-                        "score": round(off_topic, 4),
-                        "reason": f"{route.reason}; read whole by the verifier: {off_topic:.2f}",
-                    }
+                return self._read_whole(
+                    "out_of_scope", off_topic, self.verifier.model.refuse, parts, probs
                 )
         score, category = flagged or max(self._risks(probs))
         at = int(self._score(probs, category).argmax())
@@ -187,18 +186,23 @@ class SafetyRouter:
             >= self.classifier.model.thresholds[category]
         )
 
-    def _verified(
-        self, category: Category, harm: float, parts: list[Part], probs: np.ndarray
+    def _read_whole(
+        self,
+        category: Category,
+        score: float,
+        threshold: float,
+        parts: list[Part],
+        probs: np.ndarray,
     ) -> Route:
-        """An escalation the verifier confirmed, naming the part that flagged the message."""
+        """A route the verifier decided, reading the whole message; it names the part that
+        scored highest for ``category``."""
         route = self._routed(category, parts, probs)
         return route.model_copy(
             update={
-                "score": round(harm, 4),
+                "score": round(score, 4),
                 "source": "verifier",
-                "reason": f"{route.reason}; read whole by the verifier: {harm:.2f} "
-                f"(threshold {self.verifier.model.escalate})",
-                "ordinary": self._ordinary(parts, probs, route.part),
+                "reason": f"{route.reason}; read whole by the verifier: {score:.2f} "
+                f"(threshold {threshold})",
             }
         )
 
