@@ -9,16 +9,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from assistant.accounts import Accounts
 from assistant.answering.answerer import Answerer
 from assistant.answering.contacts import ContactsFile
 from assistant.answering.program_terms import ProgramTerms
-from assistant.answering.triage import Triage
-from assistant.config import RetrievalMode, Settings, enforce_offline
+from assistant.config import Detail, RetrievalMode, Settings, enforce_offline
+from assistant.conversation.acts import ActModel, ActReader
+from assistant.conversation.dialogue import Dialogue, Reply
+from assistant.conversation.drafts import DraftWriter
+from assistant.conversation.state import FACT_LABELS, ConversationState
 from assistant.database import Database, open_database
 from assistant.drafting import models as drafts
 from assistant.drafting.drafter import Drafter
-from assistant.errors import IndexUnavailableError, NotPermittedError
+from assistant.errors import IndexUnavailableError, InputError, NotPermittedError
 from assistant.index.embeddings import PackagedEmbeddings
 from assistant.index.folder import WaitCallback
 from assistant.index.knowledge_index import KnowledgeIndex, ProgressCallback
@@ -300,6 +305,20 @@ class Coach:
             "Leave the backend unset, or ask your program lead (COACH_BACKEND_CHOICE_ROLES).",
         )
 
+    @cached_property
+    def acts(self) -> ActReader:
+        """The dialogue-act classifier (its weights read once)."""
+        return ActReader(ActModel.load())
+
+    @property
+    def dialogue(self) -> Dialogue:
+        """The conversation's policy over the current answerer and drafter."""
+        return Dialogue(
+            self.answerer,
+            self.acts,
+            DraftWriter(lambda request: self.names.draft(self.drafter.any(request, "composer"))),
+        )
+
     def stream(
         self,
         question: str,
@@ -310,42 +329,76 @@ class Coach:
         user: str | None = None,
         history: list[Turn] | None = None,
         store: bool = False,
+        detail: Detail | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield the answer's text in pieces, then the final Answer; saves it to the session
-        (which must be ``user``'s: None is this machine's one person). With ``store`` and no
-        session, the answer starts a conversation (its id in ``Answer.session_id``), created
-        only once answered, so a refused or failed question leaves none.
+        """Yield the reply's text in pieces, then the final Answer; saves it, and what the
+        coach knows after it, to the session (which must be ``user``'s: None is this machine's
+        one person). With ``store`` and no session, the answer starts a conversation (its id in
+        ``Answer.session_id``), created only once answered, so a refused or failed question
+        leaves none.
 
         ``history`` (a client that keeps its own conversation, e.g. an OpenAI API client) is
-        used instead of the stored session's turns."""
+        used instead of the stored session's turns, and what the coach knows is read from it.
+        ``detail`` is "brief" (the default setting) or "full" for a first answer's long form."""
         backend = self.choose_backend(backend, user)
+        dialogue = self.dialogue
         if history is None:
             history = self.sessions.turns(session_id, user) if session_id else []
-        answer: Answer | None = None
-        for item in self.answerer.stream(
-            question, role, history, backend, retrieval or self.settings.retrieval
+            state = self.sessions.state(session_id, user) if session_id else ConversationState()
+        else:
+            state = dialogue.replay(history, role)
+        reply: Reply | None = None
+        for item in dialogue.stream(
+            question,
+            role,
+            history,
+            state,
+            backend,
+            retrieval or self.settings.retrieval,
+            detail or self.settings.detail,
         ):
-            if isinstance(item, Answer):
-                answer = self.names.answer(item).model_copy(update={"session_id": session_id})
+            if isinstance(item, Reply):
+                reply = item
             else:
                 yield item
-        assert answer is not None
+        assert reply is not None
+        answer = self.names.answer(reply.answer).model_copy(update={"session_id": session_id})
         if session_id:
-            self.sessions.append(session_id, answer.question, answer, user)
+            self.sessions.append(session_id, answer.question, answer, user, reply.state)
         elif store:
-            answer = self.sessions.start(answer, user)
+            answer = self.sessions.start(answer, user, reply.state)
         yield answer
 
-    def triage(self, message: str) -> Triage | None:
-        """The clarifying questions to ask before answering ``message`` (a stall: how long,
-        who cancels), or None. Never for a message that escalates, is near a risk or is out
-        of scope: that is answered at once."""
-        asking = Triage.start(message)
-        if asking is None:
-            return None
-        route = self.router.route(message, self.embeddings.embed_query(message))
-        ordinary = route.category == "in_scope" and not route.escalate and not route.caution
-        return asking if ordinary else None
+    def conversation_state(self, session_id: str, user: str | None = None) -> ConversationState:
+        """What the coach knows about a conversation of ``user``'s."""
+        return self.sessions.state(session_id, user)
+
+    def edit_conversation_state(
+        self, session_id: str, facts: dict[str, object], user: str | None = None
+    ) -> ConversationState:
+        """Set facts of a conversation by hand (None or "" clears one); facts set by hand are
+        kept over what later messages say. An invalid value is an InputError naming it."""
+        state = self.sessions.state(session_id, user)
+        unknown = sorted(set(facts) - set(FACT_LABELS))
+        if unknown:
+            raise InputError(
+                f"Unknown fact(s): {', '.join(unknown)}.", f"Use: {', '.join(FACT_LABELS)}."
+            )
+        cleaned = {k: (None if v in ("", None) else v) for k, v in facts.items()}
+        try:
+            state = state.with_facts(cleaned, by_hand=True)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            field = FACT_LABELS.get(str(problem["loc"][0]), str(problem["loc"][0]))
+            raise InputError(
+                f"{field}: {problem['msg']}.", "Correct the value, or clear it."
+            ) from None
+        self.sessions.set_state(session_id, state, user)
+        return state
+
+    def clear_conversation_state(self, session_id: str, user: str | None = None) -> None:
+        """Forget what the coach knows about a conversation (its turns stay)."""
+        self.sessions.set_state(session_id, ConversationState(), user)
 
     def ask(
         self,
@@ -357,10 +410,11 @@ class Coach:
         user: str | None = None,
         history: list[Turn] | None = None,
         store: bool = False,
+        detail: Detail | None = None,
     ) -> Answer:
         """Answer a question, grounded in the knowledge base, with numbered citations."""
         *_, answer = self.stream(
-            question, role, session_id, backend, retrieval, user, history, store
+            question, role, session_id, backend, retrieval, user, history, store, detail
         )
         assert isinstance(answer, Answer)  # stream() always ends with the Answer
         return answer

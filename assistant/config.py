@@ -15,6 +15,8 @@ from assistant.models import Role
 from assistant.resources import builtin_knowledge
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
+# How much a first answer says (see Settings.detail).
+Detail = Literal["brief", "full"]
 
 
 def enforce_offline() -> None:
@@ -59,6 +61,9 @@ class Settings(BackendSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     retrieval: RetrievalMode = "hybrid"
     backend: Backend = "composer"
+    # How much a first answer says: "brief" (about 250 words, the rest offered as "more on …"
+    # items) or "full" (every step the guides give, as before 0.3).
+    detail: Detail = "brief"
     # An LLM backend that reviews messages the safety classifier lets through (off by default;
     # never the only safeguard). Choose a capable model: a tiny local one adds nothing.
     safety_second_opinion: SecondOpinionBackend | None = None

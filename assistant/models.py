@@ -226,6 +226,13 @@ class Route(BaseModel):
         return self.category in ESCALATING
 
 
+class MoreItem(BaseModel):
+    """A "more on …" item a short answer offers: its label and the passage that expands it."""
+
+    label: str
+    chunk_id: str
+
+
 class Answer(BaseModel):
     """The assistant's reply to one question."""
 
@@ -246,6 +253,11 @@ class Answer(BaseModel):
     draft: str = ""
     # How safety screening routed the question (None for answers stored before it was recorded).
     route: Route | None = None
+    # In a conversation: what the turn asked for (its dialogue act), the kind of draft the reply
+    # holds (message, feedback, agenda, agreement) and the "more on …" items it offers.
+    act: str | None = None
+    draft_kind: str | None = None
+    more: list[MoreItem] = Field(default_factory=list)
 
 
 class Turn(BaseModel):

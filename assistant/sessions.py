@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from assistant.conversation.state import FACT_LABELS, ConversationState
 from assistant.database import Database
 from assistant.database.tables import ConversationRow, TurnRow
 from assistant.errors import InputError
@@ -41,13 +42,16 @@ class SessionStore:
         with self.database.session() as session:
             return self._create(session, role, title, owner).id
 
-    def start(self, answer: Answer, owner: str | None = None) -> Answer:
-        """Start a conversation with its first question and answer in one transaction, so a
-        failure leaves no empty conversation; the answer with the conversation's id."""
+    def start(
+        self, answer: Answer, owner: str | None = None, state: ConversationState | None = None
+    ) -> Answer:
+        """Start a conversation with its first question and answer (and what the coach knows
+        after it) in one transaction, so a failure leaves no empty conversation; the answer
+        with the conversation's id."""
         with self.database.session() as session:
             conversation = self._create(session, check_role(answer.role), answer.question, owner)
             stored = answer.model_copy(update={"session_id": conversation.id})
-            self._add_turns(session, conversation, 0, stored.question, stored)
+            self._add_turns(session, conversation, 0, stored.question, stored, state)
         return stored
 
     @staticmethod
@@ -135,15 +139,34 @@ class SessionStore:
         ]
 
     def append(
-        self, session_id: str, question: str, answer: Answer, owner: str | None = None
+        self,
+        session_id: str,
+        question: str,
+        answer: Answer,
+        owner: str | None = None,
+        state: ConversationState | None = None,
     ) -> None:
-        """Record a question and its answer; the first question titles the conversation."""
+        """Record a question and its answer (and what the coach knows after them); the first
+        question titles the conversation."""
         with self.database.session() as session:
             conversation = self._row(session, session_id, owner)
             position = session.scalar(
                 select(func.count()).where(TurnRow.conversation_id == session_id)
             )
-            self._add_turns(session, conversation, position or 0, question, answer)
+            self._add_turns(session, conversation, position or 0, question, answer, state)
+
+    def state(self, session_id: str, owner: str | None = None) -> ConversationState:
+        """What the coach knows about the conversation (empty for one stored before 0.3)."""
+        with self.database.session() as session:
+            stored = self._row(session, session_id, owner).state_json
+        return ConversationState.model_validate_json(stored) if stored else ConversationState()
+
+    def set_state(
+        self, session_id: str, state: ConversationState, owner: str | None = None
+    ) -> None:
+        """Replace what the coach knows (the person edited or cleared it)."""
+        with self.database.session() as session:
+            self._row(session, session_id, owner).state_json = state.model_dump_json()
 
     @staticmethod
     def _add_turns(
@@ -152,8 +175,11 @@ class SessionStore:
         position: int,
         question: str,
         answer: Answer,
+        state: ConversationState | None = None,
     ) -> None:
         now = _now()
+        if state is not None:
+            conversation.state_json = state.model_dump_json()
         session.add_all(
             [
                 TurnRow(
@@ -190,6 +216,10 @@ class SessionStore:
             f"_Role: {info.role} · started {info.created_at:%Y-%m-%d %H:%M} UTC_",
             "",
         ]
+        if known := self.state(session_id, owner).facts.known():
+            lines += ["## What the coach knows", ""]
+            lines += [f"- {FACT_LABELS[name]}: {value}" for name, value in known.items()]
+            lines.append("")
         for turn in self.turns(session_id, owner):
             if turn.speaker == "user":
                 lines += [f"**You:** {turn.content}", ""]

@@ -177,6 +177,26 @@ def test_langchain_chat_openai_invokes_and_streams(service):
     assert streamed == message.content
 
 
+def test_the_openai_sdk_gets_drafts_and_revisions_from_the_history_it_sends(service):
+    """A client that keeps its own conversation: the coach reads the acts and facts from the
+    messages it sends (nothing stored)."""
+    client = openai_client(service, service.keys["ben"])
+    story = "My mentee Priya has missed the last two deadlines we agreed on. How do I raise it?"
+    messages = [{"role": "user", "content": story}]
+    for follow in ("can you write what I'd say to her?", "make it shorter"):
+        reply = client.chat.completions.create(model="mentor-coach", messages=messages)
+        messages += [
+            {"role": "assistant", "content": reply.choices[0].message.content},
+            {"role": "user", "content": follow},
+        ]
+    shorter = client.chat.completions.create(model="mentor-coach", messages=messages)
+    extras = shorter.model_extra["mentor_coach"]
+    assert extras["act"] == "revision" and extras["draft_kind"] == "feedback"
+    feedback = messages[-2]["content"]
+    assert "deadlines" in feedback and "Priya" in feedback
+    assert len(shorter.choices[0].message.content.split()) <= 0.6 * len(feedback.split())
+
+
 def test_simonw_llm_holds_a_conversation_with_the_coach(service, tmp_path, monkeypatch):
     """llm (llm.datasette.io) set up as its documentation says for an OpenAI-compatible server:
     an extra-openai-models.yaml and a key stored with ``llm keys set``, in a folder of the
@@ -223,9 +243,12 @@ def test_simonw_llm_holds_a_conversation_with_the_coach(service, tmp_path, monke
         answer = first.text()
         follow_up = conversation.prompt("And if they cancel again next week?", stream=False)
         again = follow_up.text()
+        draft = conversation.prompt("what should I write to him?").text()
 
     assert "[1]" in answer and "meeting" in answer.lower()
     assert "[1]" in again and again != answer
+    # Refused as off-topic on its own; in the conversation, it asks for the message to send.
+    assert "A message you could send" in draft and "\n> " in draft
     # The follow-up carried the history: the server counts the words of every message it got.
     sent = f"{QUESTION} {answer} And if they cancel again next week?"
     assert follow_up.usage().input == len(sent.split())

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.answering.triage import Triage, triage_rules
-from assistant.config import RetrievalMode
+from assistant.config import Detail, RetrievalMode
+from assistant.conversation.state import FACT_LABELS, ConversationState
 from assistant.errors import InputError
 from assistant.models import Answer, Role, Turn
 from ui.common import (
@@ -74,26 +74,27 @@ def _examples(role: str) -> list[list[str]]:
     return [[question] for question in EXAMPLES.get(role, EXAMPLES["mentee"])]
 
 
-def triage_messages(asking: Triage) -> list[dict[str, str]]:
-    """The triage so far as chat messages: the message, each question and its reply, and the
-    next question if one is left."""
-    messages = [{"role": "user", "content": esc(asking.message)}]
-    asked = asking.questions[: len(asking.replies) + (asking.next_question is not None)]
-    for n, (q, reply) in enumerate(zip(asked, [*asking.replies, None], strict=False)):
-        intro = f"{esc(triage_rules().intro)}\n\n" if n == 0 else ""
-        messages.append({"role": "assistant", "content": f"{intro}{esc(q.prompt)}"})
-        if reply is not None:
-            messages.append({"role": "user", "content": esc(reply) or "*(skipped)*"})
-    if asking.skipped:
-        messages.append({"role": "user", "content": "skip"})
-    return messages
+def known_rows(state: ConversationState) -> list[list[str]]:
+    """What the coach knows, one row per fact (blank where nothing is known), to edit."""
+    known = state.facts.known()
+    return [[label, known.get(name, "")] for name, label in FACT_LABELS.items()]
+
+
+def edited_facts(rows: Any) -> dict[str, object]:
+    """The facts as the person left them in the table (a blank value clears one)."""
+    values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
+    by_label = {label: name for name, label in FACT_LABELS.items()}
+    facts: dict[str, object] = {}
+    for row in values:
+        if len(row) >= 2 and row[0] in by_label:
+            facts[by_label[row[0]]] = str(row[1]).strip() if row[1] is not None else ""
+    return facts
 
 
 def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -> None:
     """The Coach tab's components and events (inside ``demo``, an open gr.Blocks); every
     conversation and rating is the viewer's own."""
     session = gr.State(None)
-    triage = gr.State(None)  # the stall triage under way, if any
     with gr.Row(equal_height=False):
         role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
         new = gr.Button("New conversation", size="md", scale=1, min_width=160)
@@ -116,6 +117,9 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
                     min_width=220,
                 )
                 ask = gr.Button("Ask", variant="primary", scale=1, min_width=90)
+            more_items = gr.Dataset(
+                components=[question], samples=[], label="More on", visible=False
+            )
             examples = gr.Dataset(
                 components=[question], samples=_examples("mentee"), label="Example questions"
             )
@@ -131,7 +135,25 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             sessions = gr.Dropdown(label="Past conversations", choices=[], value=None)
             resume = gr.Button("Resume conversation", size="md")
             export = gr.DownloadButton("Download conversation (.md)", size="md", interactive=False)
+            with gr.Accordion("What I know so far", open=True):
+                known = gr.Dataframe(
+                    value=known_rows(ConversationState()),
+                    headers=["Fact", "Value"],
+                    col_count=(2, "fixed"),
+                    interactive=True,
+                    label="Names, days and facts from this conversation (edit a value, then save)",
+                    wrap=True,
+                )
+                with gr.Row():
+                    save_known = gr.Button("Save", size="sm", min_width=80)
+                    clear_known = gr.Button("Clear", size="sm", min_width=80)
+                known_status = gr.Markdown()
             with gr.Accordion("Answer settings", open=False):
+                detail = gr.Radio(
+                    [("Short, with more on request", "brief"), ("Every step", "full")],
+                    value=coach.settings.detail,
+                    label="Answer length",
+                )
                 backend = gr.Dropdown(BACKENDS, value=coach.settings.backend, label="Answer engine")
                 retrieval = gr.Dropdown(
                     RETRIEVAL_MODES, value=coach.settings.retrieval, label="Retrieval mode"
@@ -163,6 +185,10 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         viewer.require_lead(request, "export ratings")
         return ratings_file(request)
 
+    def more_choices(answer: Answer | None) -> Any:
+        offered = answer.more if answer else []
+        return gr.Dataset(samples=[[f"more on {i.label}"] for i in offered], visible=bool(offered))
+
     @readable_errors
     def respond(
         text: str,
@@ -170,45 +196,38 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         session_id: str | None,
         backend_value: str,
         mode: RetrievalMode,
-        asking: Triage | None,
+        length: Detail,
         request: gr.Request,
     ) -> Iterator[dict[Any, Any]]:
-        if asking is None and not text.strip():
+        if not text.strip():
             raise InputError("The question is empty.", "Type what you would like help with.")
         user = viewer.user(request)
         # A new conversation is stored with its first answer: a failure leaves none behind.
         history = render_turns(coach.session_turns(session_id, user=user)) if session_id else []
-        asking = asking.reply(text) if asking else coach.triage(text)
-        if asking is not None and asking.next_question is not None:
-            yield {
-                question: "",
-                chatbot: [*history, *triage_messages(asking)],
-                session: session_id,
-                triage: asking,
-                rating_status: "",
-            }
-            return
-        if asking is not None:
-            text = asking.clarified
-        shown = triage_messages(asking) if asking else [{"role": "user", "content": esc(text)}]
-        pending = [*shown, {"role": "assistant", "content": ""}]
+        pending = [{"role": "user", "content": esc(text)}, {"role": "assistant", "content": ""}]
         yield {
             question: "",
             chatbot: [*history, *pending],
             session: session_id,
-            triage: None,
             rating_status: "",
         }
         streamed = ""
-        answered = session_id
+        answer: Answer | None = None
         try:
             # The Coach refuses, server-side, a backend the viewer's role may not choose.
             for item in coach.stream(
-                text, role_value, session_id, backend_value, mode, user=user, store=True
+                text,
+                role_value,
+                session_id,
+                backend_value,
+                mode,
+                user=user,
+                store=True,
+                detail=length,
             ):
                 if isinstance(item, Answer):
                     pending[-1]["content"] = render_answer(item)
-                    answered = item.session_id
+                    answer = item
                 else:
                     streamed += item
                     pending[-1]["content"] = esc(streamed)
@@ -216,19 +235,37 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         except Exception:
             yield {question: text, chatbot: history}
             raise
-        assert answered is not None  # stored: with its session, or as a new one
+        assert answer is not None and answer.session_id is not None  # stored
         yield {
-            session: answered,
-            sessions: session_choices(request, answered),
-            export: export_file(answered, request),
+            session: answer.session_id,
+            sessions: session_choices(request, answer.session_id),
+            export: export_file(answer.session_id, request),
+            known: known_rows(coach.conversation_state(answer.session_id, user=user)),
+            more_items: more_choices(answer),
         }
+
+    @readable_errors
+    def save_facts(session_id: str | None, rows: Any, request: gr.Request) -> dict[Any, Any]:
+        if not session_id:
+            raise InputError(
+                "There is no conversation to remember facts for yet.", "Ask a question first."
+            )
+        state = coach.edit_conversation_state(session_id, edited_facts(rows), viewer.user(request))
+        return {known: known_rows(state), known_status: "Saved: replies now use these facts."}
+
+    @readable_errors
+    def clear_facts(session_id: str | None, request: gr.Request) -> dict[Any, Any]:
+        if session_id:
+            coach.clear_conversation_state(session_id, viewer.user(request))
+        return {known: known_rows(ConversationState()), known_status: "Cleared."}
 
     @readable_errors
     def start_new(request: gr.Request) -> dict[Any, Any]:
         return {
             session: None,
-            triage: None,
             chatbot: [],
+            known: known_rows(ConversationState()),
+            more_items: more_choices(None),
             sessions: session_choices(request),
             export: gr.DownloadButton(value=None, interactive=False),
             rating_status: "",
@@ -240,10 +277,13 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             raise InputError("No conversation selected.", "Pick one under Past conversations.")
         user = viewer.user(request)
         info = coach.session_info(session_id, user=user)
+        turns = coach.session_turns(session_id, user=user)
+        last = next((t.answer for t in reversed(turns) if t.answer), None)
         return {
             session: session_id,
-            triage: None,
-            chatbot: render_turns(coach.session_turns(session_id, user=user)),
+            chatbot: render_turns(turns),
+            known: known_rows(coach.conversation_state(session_id, user=user)),
+            more_items: more_choices(last),
             export: export_file(session_id, request),
             rating_status: "",
             role: info.role,
@@ -281,14 +321,16 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         return update
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    everything = [question, chatbot, session, sessions, export, rating_status, role, triage]
-    gr.on(
-        [ask.click, question.submit],
-        respond,
-        [question, role, session, backend, retrieval, triage],
-        everything,
-        **private,
+    everything = [question, chatbot, session, sessions, export, rating_status, role]
+    everything += [known, more_items]
+    asking = [question, role, session, backend, retrieval, detail]
+    gr.on([ask.click, question.submit], respond, asking, everything, **private)
+    # A "more on …" item asks for it at once.
+    more_items.click(lambda sample: sample[0], more_items, question, **private).then(
+        respond, asking, everything, **private
     )
+    save_known.click(save_facts, [session, known], [known, known_status], **private)
+    clear_known.click(clear_facts, session, [known, known_status], **private)
     examples.click(lambda sample: sample[0], examples, question, **private)
     role.change(lambda r: gr.Dataset(samples=_examples(r)), role, examples, **private)
     new.click(start_new, None, everything, **private)

@@ -23,7 +23,7 @@ from assistant.generation.citations import (
     to_citation,
     validate_citations,
 )
-from assistant.generation.composer import Composer, documents_by_evidence
+from assistant.generation.composer import Brief, Composer, documents_by_evidence
 from assistant.generation.prompts import (
     ANSWER_SYSTEM,
     CONDENSE_SYSTEM,
@@ -34,6 +34,7 @@ from assistant.index.sentences import SentenceStore, Unit
 from assistant.models import Answer, Category, RetrievedChunk, Route, Turn, check_role
 from assistant.retrieval import HybridRetriever, RetrievalOptions
 from assistant.safety import SafetyRouter
+from assistant.text.words import words
 
 _HISTORY_TURNS = 2
 
@@ -84,16 +85,23 @@ class Answerer:
         history: list[Turn],
         backend: str,
         retrieval: RetrievalMode,
+        brief: Brief | None = None,
+        query: str | None = None,
+        screened: tuple[list[float], Route] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield text pieces, then the final Answer (always last)."""
+        """Yield text pieces, then the final Answer (always last).
+
+        A ``brief`` answer is short, offers the rest as "more on …" items and repeats nothing
+        the conversation said; ``query`` (a follow-up's words and its situation) is what to
+        retrieve with instead of the question and the last user turns; ``screened`` is the
+        question's vector and route when the conversation has already screened it."""
         started = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         history = recent_history(
             history, self.settings.max_question_chars, self.settings.max_history_chars
         )
         role = check_role(role)
-        vector = self.retriever.embeddings.embed_query(question)
-        route = self.router.route(question, vector)
+        vector, route = screened or self.screen(question)
         base = Answer(question=question, role=role, text="", backend=backend, route=route)
         # A question about the user's own guide ("What trends does the handbook mention?"), or in
         # its own words ("What is the Buddy Board?"), is theirs to ask even where the built-in
@@ -124,9 +132,10 @@ class Answerer:
         pointer = self._pointer(caution) if caution else ""
         if caution:
             yield f"{pointer}\n\n"
-        query = history_query(question, history)
-        if backend != "composer" and history:
-            query = self._condense(question, history, backend)
+        if query is None:
+            query = history_query(question, history)
+            if backend != "composer" and history:
+                query = self._condense(question, history, backend)
         if own:
             query = without_reference(query)
         # Safety guidance is for escalations (routed above), not for coaching answers.
@@ -158,39 +167,58 @@ class Answerer:
             yield self._timed(answer, started, retrieved_at)
             return
 
+        drafting = not own and (brief is None or brief.with_draft)
+        draft = self._situation_draft(question, role, found.chunks, brief) if drafting else ""
         if backend == "composer":
             own_only = bool(own) and all(c.doc_id in own for c in found.chunks)
+            if brief and draft:  # the draft is part of a short answer's words
+                brief = brief.model_copy(update={"words": max(80, brief.words - words(draft))})
             composition = (
                 self.composer.compose_sections(found.chunks)
                 if own_only
-                else self.composer.compose(query, role, found.chunks, found.query_vector)
+                else self.composer.compose(query, role, found.chunks, found.query_vector, brief)
             )
             yield from composition.text.splitlines(keepends=True)
             answer = base.model_copy(
-                update={"text": composition.text, "citations": composition.citations}
+                update={
+                    "text": composition.text,
+                    "citations": composition.citations,
+                    "more": composition.more,
+                }
             )
         else:
             answer = yield from self._generate_llm(base, found.chunks, history, backend)
-        if answer.mode == "answer" and not own:
-            answer = self._with_draft(answer, found.chunks)
-            if answer.draft:
-                yield f"\n\n{answer.draft}"
+        if answer.mode == "answer" and draft:
+            yield f"\n\n{draft}"
+            answer = answer.model_copy(
+                update={
+                    "text": f"{answer.text}\n\n{draft}",
+                    "draft": draft,
+                    "draft_kind": "message",
+                }
+            )
         if caution:
             answer = self._cautioned(answer, pointer, caution, vector)
         yield self._timed(answer, started, retrieved_at)
 
-    def _with_draft(self, answer: Answer, chunks: list[RetrievedChunk]) -> Answer:
-        """The answer ending with the message its situation calls for, if any."""
+    def screen(self, question: str) -> tuple[list[float], Route]:
+        """The question's vector and where safety screening routes it."""
+        vector = self.retriever.embeddings.embed_query(question)
+        return vector, self.router.route(question, vector)
+
+    def _situation_draft(
+        self, question: str, role: str, chunks: list[RetrievedChunk], brief: Brief | None
+    ) -> str:
+        """The message the question's situation calls for, offered as a block ("" if none)."""
         if self.draft_message is None or not chunks:
-            return answer
+            return ""
         lead_doc = documents_by_evidence(chunks)[0]
-        request = message_for(answer.question, answer.role, lead_doc)
+        request = message_for(question, role, lead_doc)
         if request is None:
-            return answer
+            return ""
         draft = self.draft_message(request)
-        offer = situations().offer.format(kind=request.kind)
-        block = f"{offer}\n\n{quoted(draft)}"
-        return answer.model_copy(update={"text": f"{answer.text}\n\n{block}", "draft": block})
+        offer = situations().chat_offer if brief else situations().offer
+        return f"{offer.format(kind=request.kind)}\n\n{quoted(draft)}"
 
     def _timed(self, answer: Answer, started: float, retrieved_at: float) -> Answer:
         done = time.perf_counter()

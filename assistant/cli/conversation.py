@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from assistant.answering.triage import triage_rules
 from assistant.cli.common import (
     BackendOpt,
     DebugOpt,
@@ -22,12 +20,20 @@ from assistant.cli.common import (
     print_json,
     user_errors,
 )
+from assistant.config import Detail
 from assistant.errors import CoachError
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
 
 commands = typer.Typer()
+DetailOpt = Annotated[
+    Detail | None,
+    typer.Option(
+        "--detail",
+        help="brief: about 250 words, the rest offered as 'more on' items; full: every step.",
+    ),
+]
 
 
 def print_answer(answer: Any, streamed: bool = False) -> None:
@@ -65,6 +71,7 @@ def ask(
     session: Annotated[
         str | None, typer.Option("--session", help="Continue this conversation (see 'sessions').")
     ] = None,
+    detail: DetailOpt = None,
     home: HomeOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -73,12 +80,24 @@ def ask(
     with user_errors(debug):
         coach = open_coach(home)
         if as_json:
-            print_json(coach.ask(question, role, session, backend, retrieval))
+            print_json(coach.ask(question, role, session, backend, retrieval, detail=detail))
             return
-        stream_answer(coach.stream(question, role, session, backend, retrieval))
+        stream_answer(coach.stream(question, role, session, backend, retrieval, detail=detail))
 
 
-CHAT_HELP = "Commands: /new  /sources  /export FILE  /quit"
+CHAT_HELP = "Commands: /new  /sources  /known  /forget  /export FILE  /quit"
+
+
+def print_known(coach: Coach, session_id: str | None) -> None:
+    """What the coach knows about this conversation (names, days, what happened)."""
+    from assistant.conversation.state import FACT_LABELS
+
+    known = coach.conversation_state(session_id).facts.known() if session_id else {}
+    out = console()
+    if not known:
+        out.print("Nothing yet: the coach learns names, days and facts from what you tell it.")
+    for name, value in known.items():
+        out.print(f"  {FACT_LABELS[name]}: {value}", markup=False)
 
 
 @commands.command()
@@ -86,14 +105,12 @@ def chat(
     role: RoleOpt = "mentee",
     backend: BackendOpt = None,
     session: Annotated[str | None, typer.Option("--session", help="Resume a conversation.")] = None,
-    triage: Annotated[
-        bool,
-        typer.Option(help="Ask up to two clarifying questions about a stalled mentorship first."),
-    ] = True,
+    detail: DetailOpt = None,
     home: HomeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Talk with the coach in the terminal; follow-up questions keep the conversation."""
+    """Talk with the coach in the terminal: follow-ups, drafts ("write it for me") and
+    revisions ("shorter", "less formal") keep to the conversation."""
     with user_errors(debug):
         coach = open_coach(home)
         if session:
@@ -116,6 +133,12 @@ def chat(
                 out.print("Started a new conversation.")
             elif line == "/sources":
                 print_answer(last, streamed=True) if last else out.print("No answer yet.")
+            elif line == "/known":
+                print_known(coach, session_id)
+            elif line == "/forget":
+                if session_id:
+                    coach.clear_conversation_state(session_id)
+                out.print("Forgot what I knew about this conversation (its messages stay).")
             elif line.startswith("/export"):
                 target = line.removeprefix("/export").strip()
                 if not target:
@@ -130,28 +153,12 @@ def chat(
                 out.print(f"Unknown command {line}. {CHAT_HELP}", markup=False)
             else:
                 try:
-                    question = clarified(coach, line, out) if triage else line
                     last = stream_answer(
-                        coach.stream(question, role, session_id, backend, store=True)
+                        coach.stream(line, role, session_id, backend, store=True, detail=detail)
                     )
                     session_id = last.session_id
                 except CoachError as exc:
                     out.print(f"Error: {exc}", style="red", markup=False)
-
-
-def clarified(coach: Coach, message: str, out: Console) -> str:
-    """The message with the answers to the triage questions it calls for (a stall: how long,
-    who cancels), asked one at a time; Enter skips one, "skip" the rest."""
-    asking = coach.triage(message)
-    if asking is None:
-        return message
-    out.print(triage_rules().intro, markup=False)
-    while (next_question := asking.next_question) is not None:
-        try:
-            asking = asking.reply(input(f"  {next_question.prompt}\n  > "))
-        except EOFError:
-            break
-    return asking.clarified
 
 
 @commands.command()

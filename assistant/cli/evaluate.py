@@ -173,3 +173,47 @@ def list_runs(home: HomeOpt = None, as_json: JsonOpt = False, debug: DebugOpt = 
                 r.config.git_revision[:12],
             )
         console(markup=True).print(table)
+
+
+@commands.command("conversations")
+def conversations(
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            help="A conversation set: dev (default), blind, or a YAML file (evals/README.md).",
+        ),
+    ] = "dev",
+    report: Annotated[
+        Path | None, typer.Option(help="Write conversations.json and conversations.md here.")
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Run multi-turn conversations: act accuracy, drafts given, revisions honoured, repeats,
+    reply modes and words per turn."""
+    with user_errors(debug):
+        from evals.conversations import evaluate_conversations, resolve, write_report
+
+        path = resolve(dataset)
+        coach = open_coach(home)
+        with progress_bar("Conversations", enabled=not as_json) as update:
+            result = evaluate_conversations(coach.ask, path, progress=update)
+        written = write_report(result, report) if report else []
+        if as_json:
+            print_json(result)
+            return
+        from rich.table import Table
+
+        from evals.conversations import failures
+
+        out = console(markup=True)
+        table = Table("figure", "value", title=f"Conversations: {path.name}")
+        for name, value in result.figures.items():
+            table.add_row(name, "n/a" if value is None else str(value))
+        out.print(table)
+        for line in failures(result):
+            out.print(f"  {line}", markup=False)
+        for path_written in written:
+            out.print(f"wrote {path_written}")

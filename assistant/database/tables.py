@@ -66,6 +66,8 @@ class ConversationRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # What the coach knows about it (a ConversationState as JSON); None: nothing yet.
+    state_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TurnRow(Base):

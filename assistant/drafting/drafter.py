@@ -13,11 +13,13 @@ from assistant.drafting.models import (
     AgendaRequest,
     AgreementDraft,
     AgreementRequest,
+    DraftRequest,
     FeedbackDraft,
     FeedbackRequest,
     MessageDraft,
     MessageRequest,
 )
+from assistant.drafting.render import AnyDraft
 from assistant.drafting.requests import build_request
 from assistant.drafting.tools import DraftTools
 
@@ -54,3 +56,15 @@ class Drafter:
     def agreement(self, request: AgreementRequest, backend: str | None = None) -> AgreementDraft:
         """A mentoring agreement draft."""
         return draft_agreement(self.tools, request, backend)
+
+    def any(self, request: DraftRequest, backend: str | None = None) -> AnyDraft:
+        """The draft a request of any kind asks for (a conversation's drafts)."""
+        if isinstance(request, AgendaRequest):
+            return self.agenda(request, backend)
+        if isinstance(request, FeedbackRequest):
+            return self.feedback(request, backend)
+        if isinstance(request, MessageRequest):
+            return self.message(request, backend)
+        if isinstance(request, AgreementRequest):
+            return self.agreement(request, backend)
+        raise TypeError(f"no draft for {type(request).__name__}")

@@ -10,6 +10,7 @@ from assistant.drafting.models import (
     FeedbackDraft,
     MessageBody,
     MessageDraft,
+    cited_numbers,
 )
 from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
@@ -112,3 +113,36 @@ def to_text(draft: AnyDraft) -> str:
     text = re.sub(r"[ \t]+$", "", text, flags=re.M)
     sources = [footnote(c).replace(f"[^{c.n}]:", f"[{c.n}]", 1) for c in draft.citations]
     return "\n".join([text.strip(), "", "Sources:", *sources]) + "\n"
+
+
+def _basis_line(parts: list[tuple[str, list[str]]]) -> str:
+    """'Friendly opening [1]; A concrete proposal [2]': each part and the practice it cites."""
+    cited = [
+        f"{label} {' '.join(f'[{n}]' for n in cited_numbers(*basis))}"
+        for label, basis in parts
+        if cited_numbers(*basis)
+    ]
+    return f"*Why it is written this way:* {'; '.join(cited)}." if cited else ""
+
+
+def to_chat(draft: AnyDraft) -> str:
+    """The draft as a chat shows it: the text to send (quoted), or a compact agenda or
+    agreement, and one line naming the practice each part follows (citations as [n])."""
+    if isinstance(draft, MessageDraft | FeedbackDraft):
+        why = _basis_line([(part.label, part.basis) for part in draft.parts])
+        return "\n\n".join(filter(None, [quoted(draft), why]))
+    if isinstance(draft, Agenda):
+        lines = [f"**{draft.title}** ({draft.minutes} minutes)", ""]
+        start = 0
+        for number, item in enumerate(draft.items, start=1):
+            lines.append(
+                f"{number}. **{item.title}** ({start}–{start + item.minutes} min): {item.purpose}"
+            )
+            lines += [f"   - Ask: {prompt}" for prompt in item.prompts[:1]]
+            start += item.minutes
+        return "\n".join(lines)
+    lines = [f"**{draft.title}**", ""]
+    for section in draft.sections:
+        lines += [f"- **{section.title}:** {' '.join(section.clauses)}"]
+    why = _basis_line([(s.title, s.guidance) for s in draft.sections])
+    return "\n".join([*lines, "", why] if why else lines)

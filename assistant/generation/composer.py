@@ -9,15 +9,16 @@ step for this week. Every point is quoted from a passage and cites it; nothing i
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from assistant.generation.citations import CitationBook
 from assistant.index.lexical import tokenize
 from assistant.index.sentences import SentenceStore, Unit
 from assistant.index.vectorstore import VectorStore
-from assistant.models import Citation, RetrievedChunk
+from assistant.models import Citation, MoreItem, RetrievedChunk
 
 ROLE_PHRASES = {
     "mentee": "for you as the mentee",
@@ -34,10 +35,35 @@ LEAD_IN = re.compile(r"^\W*(this week|today)\W*[:,.\u2014-]*\s*", re.I)
 
 
 class Composition(BaseModel):
-    """A composed reply and the passages it cites."""
+    """A composed reply, the passages it cites and, when brief, what it offers to expand."""
 
     text: str
     citations: list[Citation]
+    more: list[MoreItem] = Field(default_factory=list)
+
+
+def _plain(text: str) -> str:
+    return " ".join(_UNBOLD.sub(r"\1", text).lower().split())
+
+
+class Brief(BaseModel):
+    """A short answer: its most relevant ``steps`` within ``words``, nothing ``said`` earlier
+    in the conversation repeated, and ``opening`` (a follow-up's own) as its first line."""
+
+    steps: int = Field(default=3, ge=1)
+    words: int = Field(default=250, ge=50)
+    said: str = ""
+    opening: str | None = None
+    offers: int = 4  # "more on …" items at most
+    with_draft: bool = True  # may end with the message its situation calls for
+
+    @cached_property
+    def _said(self) -> str:
+        return _plain(self.said)
+
+    def already_said(self, sentence: str) -> bool:
+        """Whether the conversation already showed this sentence."""
+        return bool(self.said) and _plain(sentence)[:80] in self._said
 
 
 def _addressee(text: str) -> str | None:
@@ -173,12 +199,19 @@ class Composer:
         return np.where(excluded, -1.0, score)
 
     def compose(
-        self, query: str, role: str, chunks: list[RetrievedChunk], query_vector: list[float]
+        self,
+        query: str,
+        role: str,
+        chunks: list[RetrievedChunk],
+        query_vector: list[float],
+        brief: Brief | None = None,
     ) -> Composition:
         """A framing line, cited points and a next step, from the given passages only.
 
         Points come from the retrieved passages and from every section of the best-matching
         document, so an answer covers that document's main advice, not one paragraph of it.
+        A ``brief`` answer shows its most relevant points within a word budget and offers the
+        rest as "more on …" items, and never repeats what the conversation already said.
         """
         q = np.asarray(query_vector, dtype=np.float32)
         doc_order = documents_by_evidence(chunks)
@@ -189,6 +222,8 @@ class Composer:
                                *self.sentences.units_for([c.id for c in chunks])]}.values()
         )  # fmt: skip
         relevance = self.relevance(query, q, units, doc_bonus)
+        said = {u.id for u in units if brief and brief.already_said(u.text)}
+        relevance = np.where([u.id in said for u in units], -1.0, relevance)
         vectors = np.stack([u.vector for u in units]) if units else np.zeros((0, len(q)))
         sections = [u.chunk_id for u in units]
         picked = mmr(
@@ -201,44 +236,17 @@ class Composer:
             self.per_section,
         )
         if len(picked) < self.min_points:
-            picked = mmr(relevance, vectors, self.min_points, self.diversity, -0.5, sections)
-        rank = {doc_id: i for i, doc_id in enumerate(doc_order)}
-        picked.sort(
-            key=lambda i: (
-                rank.get(units[i].doc_id, 99),
-                units[i].chunk_position,
-                units[i].position,
-            )
-        )
-        passages = self._passages(chunks, [units[i].chunk_id for i in picked])
-
-        book = CitationBook()
-        used = {units[i].id for i in picked}
-        topic = topic_phrase((passages[units[picked[0]].chunk_id] if picked else chunks[0]).title)
-        for_role = ROLE_PHRASES.get(role, "")
-        step = self._next_step(q, doc_order[:2], used, role)
-        lines = [f"On **{topic}** {for_role}:"]
-        if step is not None and len(step.text.split()) <= self.lead_words:
-            # The one thing to do first leads; the steps follow.
-            action = LEAD_IN.sub("", step.text)
-            chunk = self._passages(chunks, [step.chunk_id])[step.chunk_id]
-            lines = [
-                f"**First, on {topic}** {for_role}:",
-                f"{action[:1].upper()}{action[1:]} [{book.cite(chunk)}]",
-                "",
-                "**Then:**",
-            ]
-        for i in picked:
-            passage = passages[units[i].chunk_id]
-            group = [units[i], *self._companions(i, units, relevance, vectors, used)]
-            used.update(u.id for u in group)
-            text = self._point(sorted(group, key=lambda u: u.position), passage)
-            lines.append(f"- {text} [{book.cite(passage)}]")
-        outline = self._outline(doc_order[0], chunks, {units[i].chunk_id for i in picked})
-        if outline and self.outline:
-            sections = [f"{s.section.split(' > ')[-1]} [{book.cite(s)}]" for s in outline]
-            lines += ["", f"**Also in this guide:** {'; '.join(sections[: self.outline])}."]
-        return Composition(text="\n".join(lines), citations=book.citations)
+            floor = self.floor if brief and brief.said else -0.5  # never pad with repeats
+            picked = mmr(relevance, vectors, self.min_points, self.diversity, floor, sections)
+        layout = _Layout(self, chunks, units, relevance, vectors, doc_order, role, q, said)
+        if brief is None:
+            return layout.compose(picked, self.outline)
+        steps = min(brief.steps, len(picked))
+        while True:  # the most relevant points that fit; the rest offered as "more on"
+            composition = layout.compose(picked[:steps], 0, brief, picked[steps:])
+            if steps <= 1 or len(composition.text.split()) <= brief.words:
+                return composition
+            steps -= 1
 
     def compose_sections(self, chunks: list[RetrievedChunk], max_words: int = 150) -> Composition:
         """The sections themselves, whole, for a question about the user's own guide ("What
@@ -336,3 +344,93 @@ class Composer:
             and _addressee(LEAD_IN.sub("", u.text)) in (None, role)
         ]  # fmt: skip
         return max(units, key=lambda u: float(u.vector @ q)) if units else None
+
+
+class _Layout:
+    """One question's units and scores, laid out as an answer for a choice of points."""
+
+    def __init__(
+        self,
+        composer: Composer,
+        chunks: list[RetrievedChunk],
+        units: list[Unit],
+        relevance: np.ndarray,
+        vectors: np.ndarray,
+        doc_order: list[str],
+        role: str,
+        query: np.ndarray,
+        said: set[str],
+    ) -> None:
+        self.composer = composer
+        self.chunks = chunks
+        self.units = units
+        self.relevance = relevance
+        self.vectors = vectors
+        self.doc_order = doc_order
+        self.role = role
+        self.query = query
+        self.said = said
+
+    def compose(
+        self,
+        picked: list[int],
+        outline: int,
+        brief: Brief | None = None,
+        rest: list[int] | None = None,
+    ) -> Composition:
+        """The answer showing ``picked`` (in reading order), the lead step first; a brief one
+        ends with ``rest`` and the guide's other sections as "more on …" items."""
+        composer, units, chunks = self.composer, self.units, self.chunks
+        rank = {doc_id: i for i, doc_id in enumerate(self.doc_order)}
+        picked = sorted(
+            picked,
+            key=lambda i: (
+                rank.get(units[i].doc_id, 99),
+                units[i].chunk_position,
+                units[i].position,
+            ),
+        )
+        passages = composer._passages(chunks, [units[i].chunk_id for i in [*picked, *(rest or [])]])
+        book = CitationBook()
+        used = {units[i].id for i in picked} | self.said
+        topic = topic_phrase((passages[units[picked[0]].chunk_id] if picked else chunks[0]).title)
+        for_role = ROLE_PHRASES.get(self.role, "")
+        step = composer._next_step(self.query, self.doc_order[:2], used, self.role)
+        opening = brief.opening if brief and brief.opening else None
+        lines = [opening or f"On **{topic}** {for_role}:"]
+        if step is not None and len(step.text.split()) <= composer.lead_words:
+            # The one thing to do first leads; the steps follow.
+            action = LEAD_IN.sub("", step.text)
+            used.add(step.id)  # said first, so no point repeats it
+            chunk = composer._passages(chunks, [step.chunk_id])[step.chunk_id]
+            lines = [
+                opening or f"**First, on {topic}** {for_role}:",
+                f"{action[:1].upper()}{action[1:]} [{book.cite(chunk)}]",
+                "",
+                "**Then:**",
+            ]
+        for i in picked:
+            passage = passages[units[i].chunk_id]
+            group = [
+                units[i],
+                *composer._companions(i, units, self.relevance, self.vectors, used),
+            ]
+            used.update(u.id for u in group)
+            text = composer._point(sorted(group, key=lambda u: u.position), passage)
+            lines.append(f"- {text} [{book.cite(passage)}]")
+        shown = {units[i].chunk_id for i in picked}
+        further = composer._outline(self.doc_order[0], chunks, shown) if chunks else []
+        if outline and further:
+            sections = [f"{s.section.split(' > ')[-1]} [{book.cite(s)}]" for s in further]
+            lines += ["", f"**Also in this guide:** {'; '.join(sections[:outline])}."]
+        more: list[MoreItem] = []
+        if brief is not None:
+            offered = [passages[units[i].chunk_id] for i in rest or []] + further
+            labels: dict[str, str] = {}
+            for passage in offered:
+                label = passage.section.split(" > ")[-1] or passage.title
+                if passage.id not in shown and label.lower() not in labels:
+                    labels[label.lower()] = label
+                    more.append(MoreItem(label=label, chunk_id=passage.id))
+            more = more[: brief.offers]
+        return Composition(text="\n".join(lines), citations=book.citations, more=more)

@@ -36,6 +36,15 @@ def ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
+def term_weights(text: str, terms: dict[str, int], idf: list[float]) -> dict[int, float]:
+    """Sublinear TF-IDF of the vocabulary's ``terms`` in ``text``, L2-normalised (sparse), as
+    scikit-learn's TfidfVectorizer(sublinear_tf=True) computes them."""
+    counts = Counter(t for t in ngrams(text) if t in terms)
+    weights = {terms[t]: (1 + math.log(n)) * idf[terms[t]] for t, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {i: w / norm for i, w in weights.items()}
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax (shifted by each row's maximum, so it never overflows)."""
     exp = np.exp(logits - logits.max(axis=1, keepdims=True))
@@ -90,13 +99,7 @@ class SafetyClassifier:
         self._dims = self._coef.shape[0] - len(model.vocabulary)
 
     def word_features(self, text: str) -> dict[int, float]:
-        """Sublinear TF-IDF of the vocabulary's terms in ``text``, L2-normalised (sparse)."""
-        counts = Counter(t for t in ngrams(text) if t in self._terms)
-        weights = {
-            self._terms[t]: (1 + math.log(n)) * self._idf[self._terms[t]] for t, n in counts.items()
-        }
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {i: w / norm for i, w in weights.items()}
+        return term_weights(text, self._terms, self._idf)
 
     def _word_logits(self, text: str) -> np.ndarray:
         words = self._coef[self._dims :]

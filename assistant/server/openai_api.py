@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.accounts import User
 from assistant.backends import BACKENDS
 from assistant.coach import Coach
-from assistant.config import RetrievalMode
+from assistant.config import Detail, RetrievalMode
 from assistant.errors import CoachError, NotPermittedError
 from assistant.models import ROLES, Answer, Citation, Role, Turn, check_role
 from assistant.server.auth import CoachDep, UserDep
@@ -196,6 +196,9 @@ def answer_extras(answer: Answer) -> dict[str, Any]:
             "warnings": answer.warnings,
             "conversation_id": answer.session_id,
             "backend": answer.backend,
+            "act": answer.act,
+            "draft_kind": answer.draft_kind,
+            "more": [item.label for item in answer.more],
         },
     }
 
@@ -207,6 +210,7 @@ class Prepared(BaseModel):
     role: Role
     backend: str
     retrieval: RetrievalMode | None
+    detail: Detail | None
     conversation_id: str | None
     history: list[Turn] | None
     prompt_words: int
@@ -227,11 +231,15 @@ def prepare(request: ChatRequest, coach: Coach, user: User) -> Prepared:
     retrieval = metadata.get("retrieval")
     if retrieval is not None and retrieval not in RETRIEVAL_MODES:
         raise ApiError(400, f"metadata.retrieval: use one of {', '.join(RETRIEVAL_MODES)}.")
+    detail = metadata.get("detail")
+    if detail is not None and detail not in get_args(Detail):
+        raise ApiError(400, f"metadata.detail: use one of {', '.join(get_args(Detail))}.")
     return Prepared(
         question=question,
         role=role,
         backend=backend,
         retrieval=retrieval,
+        detail=detail,
         conversation_id=conversation_id,
         history=None if conversation_id else history,  # else the stored conversation's
         prompt_words=sum(_words(m.text) for m in request.messages),
@@ -297,6 +305,7 @@ def chat_completions(
         user=user.name,
         history=prepared.history,
         store=request.store,
+        detail=prepared.detail,
     )
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
