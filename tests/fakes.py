@@ -6,15 +6,20 @@ the methods the code calls on ``PackagedEmbeddings`` (``encode``, ``embed_docume
 ``embed_query``, ``texts_encoded``). Its similarities mean nothing semantically: a test whose
 assertion rests on MiniLM's calibrated thresholds (relevance floors, the safety classifier,
 support scoring, retrieval quality) belongs in the integration tier with the real model.
+
+``FakeTools`` gives the drafts a grounder that "finds" a marked echo of each query, so a unit test
+drafts with the offline composer: the text to send is the same as with the real index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from types import SimpleNamespace
 
 import numpy as np
 
+from assistant.drafting.models import DraftPart
 from assistant.models import Chunk, RetrievedChunk
 
 DIMENSION = 384  # as all-MiniLM-L6-v2, so code that assumes its width accepts these vectors
@@ -94,3 +99,36 @@ class MemoryLexical:
         ]
         ranked = sorted((s for s in scored if s[0]), key=lambda s: (-s[0], s[1]))[:k]
         return [chunk.retrieved(float(n), lexical_score=float(n)) for n, _, chunk in ranked]
+
+
+class FakeGrounder:
+    """Stands in for retrieval: every query 'finds' a marked echo of itself."""
+
+    citations: list = []
+
+    def search(self, query: str) -> str:
+        return query
+
+    def advice(self, found: str, count: int = 1) -> list[str]:
+        return [f"advice {n} on {found} [1]" for n in range(1, count + 1)]
+
+    def questions(self, found: str, count: int = 2) -> list[str]:
+        return [f"question {n} on {found}? [1]" for n in range(1, count + 1)]
+
+    def part(self, label: str, text: str, query: str | None = None) -> DraftPart:
+        return DraftPart(label=label, text=text, basis=self.advice(query) if query else [])
+
+    def cited_passages(self) -> list[str]:
+        return []
+
+    def quoted(self) -> list[str]:
+        return []
+
+
+class FakeTools:
+    """The composer's inputs without an index: drafts are written by the offline composer."""
+
+    settings = SimpleNamespace(backend="composer")
+
+    def grounder(self, role: str | None = None) -> FakeGrounder:
+        return FakeGrounder()

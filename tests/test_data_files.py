@@ -4,7 +4,6 @@ error naming the file and the problem, and the drafts and replies use what the f
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import get_args
 
 import pytest
@@ -15,7 +14,6 @@ from assistant.drafting import agenda, agreement, feedback, messages, tone
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
-    DraftPart,
     MessageKind,
     MessageRequest,
     Party,
@@ -25,6 +23,7 @@ from assistant.drafting.models import (
 from assistant.errors import DataFileError
 from assistant.ingest import screening
 from assistant.models import ESCALATING, Role
+from tests.fakes import FakeTools
 
 pytestmark = pytest.mark.unit
 
@@ -41,33 +40,6 @@ FILES = {
     "triage": (triage.load_triage, triage.TRIAGE_FILE),
     "planted_instructions": (screening.load_rules, screening.PLANTED_FILE),
 }
-
-
-class FakeGrounder:
-    """Stands in for retrieval: every query 'finds' a marked echo of itself."""
-
-    citations: list = []
-
-    def search(self, query: str) -> str:
-        return query
-
-    def advice(self, found: str, count: int = 2) -> list[str]:
-        return [f"advice on {found} [1]"]
-
-    def questions(self, found: str, count: int) -> list[str]:
-        return [f"a question on {found}? [1]"]
-
-    def part(self, label: str, text: str, query: str | None = None) -> DraftPart:
-        return DraftPart(label=label, text=text, basis=self.advice(query) if query else [])
-
-
-class FakeTools:
-    """The composer's inputs without an index: drafts are written by the offline composer."""
-
-    settings = SimpleNamespace(backend="composer")
-
-    def grounder(self, role: str | None = None) -> FakeGrounder:
-        return FakeGrounder()
 
 
 def edited_copy(tmp_path: Path, source: Path, old: str, new: str) -> Path:
@@ -141,6 +113,23 @@ BROKEN = [
     ("messages", "        needs: detail", "        needs: details", "'details' is not one of"),
     ("messages", "at {times} instead", "at {times instead", "not a {placeholder}"),
     ("messages", "  - one line about who you are\n", "", "uses {one line about who you are}"),
+    (
+        "messages",
+        "I'm free {times}.",
+        "I'm free {tiems}.",
+        "the reengage template to a mentor, 'A concrete proposal' (casual): ",
+    ),
+    ("messages", "I'm free {times}.", "I'm free {tiems}.", "uses {tiems}"),
+    (
+        "messages",
+        "Could we do {times} instead?",
+        "Could we do that instead?",
+        "'New times' (casual): 'Could we do that instead?' leaves out {times} of the text",
+    ),
+    ("messages", "short: Hi {name}, just", "short: Hi {nmae}, just", "(short): 'Hi {nmae}"),
+    ("messages", 'formal: "Kind regards,\\n{your name}', 'formal: "{you}', "sign_off (formal)"),
+    ("messages", "        casual: Could we do", "        casul: Could we do", "casul: Extra"),
+    ("agreement", "    short: false\n", "    short: sometimes\n", "short: Input should be a valid"),
     ("agreement", "title: Feedback", "title: Boundaries", "more than one section"),
     ("agreement", "  - off-limits topics\n", "", "uses {off-limits topics}"),
     ("agreement", "  - how many\n", "  - how.many\n", "'how.many' cannot be a {placeholder}"),
@@ -151,6 +140,13 @@ BROKEN = [
     ("tone", 'you never\\\\b"', 'you never(\\\\b"', "rewrite.replace.2.pattern"),
     ("tone", "placeholder: what they", "placeholder: x{what} they", "shown in braces"),
     ("feedback", "next time: {request}.", "next time: {requst}.", "uses {requst}"),
+    (
+        "feedback",
+        "One idea for next time: {request}.",
+        "One idea for next time: {req}.",
+        "request (casual): 'One idea for next time: {req}.' uses {req}",
+    ),
+    ("feedback", 'idea for next time: {request}."\n  short', 'idea."\n  short', "(warm): "),
     ("feedback", "  redirecting:\n", "  redirected:\n", "next_step.redirected"),
     ("feedback", "example: ", "exampel: ", "exampel"),
     ("situations", "kind: thank-you", "kind: thanks", "situations.3.kind"),

@@ -6,24 +6,35 @@ import re
 from typing import get_args
 
 import pytest
+from langchain_core.runnables import RunnableLambda
 
-from assistant.drafting.agenda import agendas, allocate, select_blocks
+from assistant.drafting.agenda import agendas, allocate, draft_agenda, select_blocks
+from assistant.drafting.agreement import agreement_sections, draft_agreement
 from assistant.drafting.borrowed import Borrowed
+from assistant.drafting.feedback import draft_feedback
+from assistant.drafting.messages import draft_message, message_templates
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
+    DraftStyle,
+    FeedbackKind,
     FeedbackRequest,
     MessageKind,
     MessageRequest,
     Party,
+    SessionType,
     cited_numbers,
 )
 from assistant.drafting.render import to_markdown, to_text
 from assistant.drafting.requests import build_request
 from assistant.drafting.rewording import reword_behavior
+from assistant.drafting.styles import VOICES
 from assistant.drafting.tone import check_tone
+from assistant.drafting.writer import STYLE_NOTES
 from assistant.errors import InputError
+from assistant.resources import builtin_knowledge
 from evals.drafting import knowledge_text, load_cases, run_cases
+from tests.fakes import FakeTools
 
 GOALS = ["present confidently to senior leaders", "move into a team lead role"]
 LENA = FeedbackRequest(
@@ -182,7 +193,9 @@ def test_agendas_follow_the_goals_given(coach):
 
 @pytest.mark.integration
 def test_style_and_role_shape_the_agenda(coach):
-    request = AgendaRequest(goals=["get better at presenting"], style="supportive", role="mentee")
+    request = AgendaRequest(
+        goals=["get better at presenting"], mentoring_style="supportive", role="mentee"
+    )
     agenda = coach.agenda(request)
     goals_item = next(item for item in agenda.items if item.focus)
     styles = {c.n for c in agenda.citations if c.doc_id == "mentorship-styles"}
@@ -403,6 +416,12 @@ def test_agreement_covers_every_section_with_placeholders_for_the_rest(coach):
         (AgendaRequest, {"goals": ["x"], "session": "kickoff"}, "session: input should be 'first'"),
         (FeedbackRequest, {"situation": "s", "behavior": "  ", "impact": "i"}, "behavior must not"),
         (MessageRequest, {"kind": "apology"}, "kind: input should be 'reengage'"),
+        (
+            MessageRequest,
+            {"kind": "reengage", "style": "loud"},
+            "style: input should be 'standard'",
+        ),
+        (AgendaRequest, {"goals": ["x"], "style": "supportive"}, "(got 'supportive')"),
     ],
 )
 @pytest.mark.unit
@@ -522,3 +541,164 @@ def test_a_borrowed_run_of_words_is_found_but_placeholders_and_common_phrases_ar
     assert guides.found_in("Presentations. How did it go?") == []
     said = "last time we talked about how you open presentations"
     assert guides.found_in(f"As you said: {said}.", given=[said]) == []
+
+
+# Styles: a chat revises its last draft from the templates' variants, never by free rewriting
+
+STYLES = get_args(DraftStyle)
+FACTS = {
+    "name": "Sam",
+    "sender": "Alex",
+    "about": "my move into product",
+    "detail": "I've had a heavy quarter myself",
+    "times": ["Tuesday 12:00", "Thursday 16:00"],
+}
+RECIPIENTS = [(t.kind, to) for t in message_templates().templates for to in t.to]
+LENA_ASKS = LENA.model_copy(update={"request": "let others finish before you come in"})
+
+
+def in_style(request, style: str):
+    """The draft of ``request`` in ``style``, by the offline composer (no index needed)."""
+    request = request.model_copy(update={"style": style})
+    draft = {
+        MessageRequest: draft_message,
+        FeedbackRequest: draft_feedback,
+        AgendaRequest: draft_agenda,
+        AgreementRequest: draft_agreement,
+    }[type(request)]
+    return draft(FakeTools(), request)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.mark.parametrize("given", [{}, FACTS], ids=["placeholders", "facts"])
+@pytest.mark.parametrize(("kind", "to"), RECIPIENTS)
+@pytest.mark.unit
+def test_a_short_message_keeps_the_greeting_ask_and_sign_off_in_60_percent_of_the_words(
+    kind, to, given
+):
+    request = MessageRequest(kind=kind, to=to, **given)
+    standard, short = in_style(request, "standard"), in_style(request, "short")
+    assert (standard.style, short.style) == ("standard", "short")
+    assert word_count(short.text) <= 0.6 * word_count(standard.text), short.text
+    greeting = standard.text.split(",")[0]
+    assert greeting in ("Hi Sam", "Hi {name}") and short.text.startswith(f"{greeting},")
+    assert short.text.endswith("\nAlex" if given else "\n{your name}")
+    asked = ("Tuesday 12:00 or Thursday 16:00", "my move into product")
+    assert [f for f in asked if f in standard.text] == [f for f in asked if f in short.text]
+    assert short.parts[-1].label == "Sign-off" and len(short.parts) < len(standard.parts)
+
+
+@pytest.mark.parametrize(("kind", "to"), RECIPIENTS)
+@pytest.mark.unit
+def test_every_paragraph_has_its_own_wording_in_each_voice_and_keeps_every_fact(kind, to):
+    request = MessageRequest(kind=kind, to=to, **FACTS)
+    drafts = {style: in_style(request, style) for style in ("standard", *VOICES)}
+    standard = drafts["standard"]
+    assert len({draft.text for draft in drafts.values()}) == 4
+    for style, draft in drafts.items():
+        assert draft.style == style
+        assert [p.label for p in draft.parts] == [p.label for p in standard.parts]
+        for fact in ("Sam", "Alex", "my move into product", "Tuesday 12:00 or Thursday 16:00"):
+            assert (fact in draft.text) == (fact in standard.text), (style, fact)
+        if style != "standard":
+            for ours, theirs in zip(draft.parts, standard.parts, strict=True):
+                assert ours.text != theirs.text, (style, ours.label)
+    for one, other in [("casual", "formal"), ("casual", "warm"), ("formal", "warm")]:
+        pairs = zip(drafts[one].parts, drafts[other].parts, strict=True)
+        assert all(a.text != b.text for a, b in pairs), (one, other)
+
+
+@pytest.mark.parametrize("request_", [LENA, LENA_ASKS], ids=["question", "their-request"])
+@pytest.mark.parametrize("kind", get_args(FeedbackKind))
+@pytest.mark.unit
+def test_feedback_in_each_style_keeps_what_the_person_typed(kind, request_):
+    request = request_.model_copy(update={"kind": kind})
+    drafts = {style: in_style(request, style) for style in STYLES}
+    typed = {p.label: p.text for p in drafts["standard"].parts[1:3]}
+    assert typed["Situation and behaviour"].startswith("In yesterday's project meeting, ")
+    for style, draft in drafts.items():
+        assert draft.style == style
+        assert {p.label: p.text for p in draft.parts if p.label in typed} == typed
+        if request.request:
+            assert request.request in draft.text
+    assert len({draft.text for draft in drafts.values()}) == len(STYLES)
+    short, standard = drafts["short"], drafts["standard"]
+    assert [p.label for p in short.parts] == ["Situation and behaviour", "Impact", "Next step"]
+    if not request.request:  # what they typed is never cut: 60% holds for feedback this long
+        assert word_count(short.text) <= 0.6 * word_count(standard.text), short.text
+
+
+@pytest.mark.unit
+def test_no_style_sends_a_sentence_of_the_guides():
+    guides = Borrowed(knowledge_text(builtin_knowledge()))
+    borrowed = []
+    # not FACTS: a guide's example message has those very name and times
+    facts = {"name": "Priya", "about": "public speaking", "times": ["Mon 9:30", "Wed 15:00"]}
+    requests = [MessageRequest(kind=k, to=to, **g) for k, to in RECIPIENTS for g in ({}, facts)]
+    for request in [*requests, LENA, LENA_ASKS.model_copy(update={"kind": "reinforcing"})]:
+        given = [str(value) for value in request.model_dump().values()]
+        for style in STYLES:
+            borrowed += guides.found_in(in_style(request, style).text, given)
+    assert borrowed == []
+
+
+@pytest.mark.parametrize("session", get_args(SessionType))
+@pytest.mark.unit
+def test_a_short_agenda_keeps_the_essential_blocks_with_one_question_each(session):
+    request = AgendaRequest(session=session, minutes=60, goals=GOALS)
+    standard, short = in_style(request, "standard"), in_style(request, "short")
+    assert (standard.style, short.style) == ("standard", "short")
+    assert len(short.items) < len(standard.items)
+    blocks = {block.title: block for block in agendas().sessions[session].blocks}
+    for item in short.items:
+        assert blocks[item.title].priority == 1 or item.focus, item.title
+        assert len(item.prompts) == 1 and len(item.tips) == 1
+    assert sum(item.minutes for item in short.items) == 60
+    assert [e for item in short.items for e in item.focus] == [f"Goal: {g}" for g in GOALS]
+    assert (len(short.prepare), len(short.follow_up)) == (2, 1)
+    assert (len(standard.prepare), len(standard.follow_up)) == (4, 3)
+    for voice in VOICES:  # an agenda has no voice: the standard agenda, said to be standard
+        assert in_style(request, voice) == standard
+
+
+@pytest.mark.unit
+def test_a_short_agreement_keeps_only_the_essential_sections():
+    request = AgreementRequest(mentor="Ana", mentee="Bo", goals=GOALS, months=6)
+    standard, short = in_style(request, "standard"), in_style(request, "short")
+    kept = ["Goals", *(s.title for s in agreement_sections().sections if s.short)]
+    assert [s.title for s in short.sections] == kept
+    assert len(kept) < len(standard.sections) and short.style == "short"
+    assert short.sections[0] == standard.sections[0]
+    for voice in VOICES:
+        assert in_style(request, voice) == standard
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.unit
+def test_an_llm_is_told_the_style_and_given_the_composers_draft_in_it(style, fake_backend):
+    seen = []
+
+    class Fake:
+        def with_structured_output(self, schema):
+            return RunnableLambda(lambda messages: seen.append(messages) or None)
+
+    fake_backend("openai", Fake())
+    request = MessageRequest(kind="reschedule", name="Sam", style=style)
+    draft = draft_message(FakeTools(), request, backend="openai")
+    assert draft.backend == "composer" and "no structured output" in draft.warnings[0]
+    (system, human) = seen[0]
+    assert [told for told, note in STYLE_NOTES.items() if note in system[1]] == [style]
+    assert f'"style":"{style}"' in human[1] and draft.parts[0].text in human[1]
+
+
+@pytest.mark.integration
+def test_short_drafts_are_grounded_in_the_real_index(coach):
+    agenda = coach.agenda(AgendaRequest(session="first", goals=GOALS, style="short"))
+    agreement = coach.agreement(AgreementRequest(mentor="Ana", style="short"))
+    message = coach.message(MessageRequest(kind="ask-mentor", style="formal"))
+    for draft in (agenda, agreement, message):
+        assert draft.warnings == [] and draft.style in ("short", "formal")
+        assert_grounded(draft)

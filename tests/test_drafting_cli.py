@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.cli import drafts as draft_commands
+from assistant.drafting.agenda import draft_agenda
+from assistant.drafting.agreement import draft_agreement
+from assistant.drafting.feedback import draft_feedback
+from assistant.drafting.messages import draft_message
+from assistant.drafting.render import to_text
+from tests.fakes import FakeTools
 
 runner = CliRunner()
 
@@ -63,6 +71,8 @@ def test_feedback_message_and_agreement_print_plain_text(built_home):
         ),
         (["message", "apology"], "'apology' is not one of"),
         (["agreement", "--months", "0"], "months: input should be greater than"),
+        (["message", "reengage", "--style", "loud"], "'loud' is not one of"),
+        (["agenda", "--goal", "x", "--mentoring-style", "short"], "'short' is not one of"),
     ],
 )
 @pytest.mark.unit
@@ -71,3 +81,70 @@ def test_bad_input_is_one_clear_line_and_exit_code_2(tmp_path, args, message):
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "unused").exists()  # rejected before the index is opened
+
+
+# --style: the CLI passes it on (drafted by the offline composer, without an index)
+
+
+@pytest.fixture
+def composer(monkeypatch):
+    """The commands' Coach stand-in: drafts with FakeTools and keeps the requests it got."""
+    requests = []
+
+    def drafting(draft):
+        def method(request, backend=None):
+            requests.append(request)
+            return draft(FakeTools(), request, backend)
+
+        return method
+
+    coach = SimpleNamespace(
+        agenda=drafting(draft_agenda),
+        feedback=drafting(draft_feedback),
+        message=drafting(draft_message),
+        agreement=drafting(draft_agreement),
+    )
+    monkeypatch.setattr(draft_commands, "open_coach", lambda home: coach)
+    return requests
+
+
+FEEDBACK = ["feedback", "--situation", "the demo", "--behavior", "you paused", "--impact", "calm"]
+COMMANDS = {
+    "agenda": ["agenda", "--goal", "lead a project"],
+    "feedback": FEEDBACK,
+    "message": ["message", "reengage", "--name", "Sam"],
+    "agreement": ["agreement", "--mentor", "Sam"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.unit
+def test_every_draft_command_offers_the_styles(command):
+    shown = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0
+    assert "--style" in shown.output and "<standard|short|casual|formal|warm>" in shown.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.unit
+def test_style_reaches_the_draft(composer, command):
+    drafts = {}
+    for style in ("standard", "short", "warm"):
+        result = invoke(*COMMANDS[command], "--style", style, "--json")
+        assert result.exit_code == 0, result.output
+        drafts[style] = json.loads(result.output)
+    assert [request.style for request in composer] == ["standard", "short", "warm"]
+    assert drafts["short"]["style"] == "short" and drafts["short"] != drafts["standard"]
+    written_in = "warm" if command in ("feedback", "message") else "standard"
+    assert drafts["warm"]["style"] == written_in
+
+
+@pytest.mark.unit
+def test_a_short_message_from_the_cli_is_the_short_template(composer):
+    result = invoke("message", "reengage", "--name", "Sam", "--style", "short")
+    assert result.exit_code == 0, result.output
+    (request,) = composer
+    assert result.output == to_text(draft_message(FakeTools(), request))
+    assert "Hi Sam, just checking in." in result.output
+    agenda = invoke("agenda", "--goal", "x", "--mentoring-style", "supportive", "--style", "short")
+    assert agenda.exit_code == 0 and composer[-1].mentoring_style == "supportive"

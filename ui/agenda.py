@@ -24,7 +24,7 @@ SESSIONS = choices(
         "closing": "Closing session",
     },
 )
-STYLES = [("No preference", ""), *choices(MentoringStyle)]
+MENTORING_STYLES = [("No preference", ""), *choices(MentoringStyle)]
 
 
 def build(coach: Coach, downloads: Downloads) -> None:
@@ -41,7 +41,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
             progress = gr.Textbox(label="Progress since last time (optional)", lines=2)
             challenges = gr.Textbox(label="Current challenges (optional, one per line)", lines=2)
             with gr.Row():
-                style = gr.Dropdown(STYLES, value="", label="Mentoring style")
+                mentoring_style = gr.Dropdown(MENTORING_STYLES, value="", label="Mentoring style")
                 role = gr.Radio(
                     [("Mentor", "mentor"), ("Mentee", "mentee")],
                     value="mentor",
@@ -59,7 +59,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
         goals_text: str,
         progress_text: str,
         challenges_text: str,
-        style_value: str,
+        mentoring_value: str,
         role_value: str,
     ) -> dict[Any, Any]:
         request = build_request(
@@ -69,7 +69,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
             goals=lines(goals_text),
             progress=progress_text or None,
             challenges=lines(challenges_text),
-            style=style_value or None,
+            mentoring_style=mentoring_value or None,
             role=role_value,
         )
         result = coach.agenda(request)
@@ -82,7 +82,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
 
     draft.click(
         make_agenda,
-        [session, minutes, goals, progress, challenges, style, role],
+        [session, minutes, goals, progress, challenges, mentoring_style, role],
         [agenda, download],
         api_visibility="private",
     )

@@ -19,6 +19,7 @@ from assistant.cli.common import (
 from assistant.drafting.models import (
     AgendaRequest,
     AgreementRequest,
+    DraftStyle,
     FeedbackDirection,
     FeedbackKind,
     FeedbackRequest,
@@ -35,6 +36,12 @@ if TYPE_CHECKING:
 
 MdOpt = Annotated[bool, typer.Option("--md", help="Print Markdown (citations as footnotes).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the draft to this file.")]
+StyleOpt = Annotated[
+    DraftStyle,
+    typer.Option(
+        help="short keeps the essentials; casual, formal and warm reword messages and feedback."
+    ),
+]
 
 
 commands = typer.Typer()
@@ -97,8 +104,9 @@ def agenda(
         list[str] | None, typer.Option("--challenge", help="A current challenge (repeat).")
     ] = None,
     progress: Annotated[str | None, typer.Option(help="Progress since last time.")] = None,
-    style: Annotated[MentoringStyle | None, typer.Option(help="Mentoring style.")] = None,
+    mentoring_style: Annotated[MentoringStyle | None, typer.Option(help="Mentoring style.")] = None,
     role: Annotated[Party, typer.Option(help="Who prepares it.")] = "mentor",
+    style: StyleOpt = "standard",
     backend: BackendOpt = None,
     markdown: MdOpt = False,
     as_json: JsonOpt = False,
@@ -109,7 +117,7 @@ def agenda(
     """Draft a timed session agenda; every item cites the practice it came from."""
     fields = dict(
         session=session, minutes=minutes, goals=goal, challenges=challenge or [],
-        progress=progress, style=style, role=role,
+        progress=progress, mentoring_style=mentoring_style, role=role, style=style,
     )  # fmt: skip
     _draft("agenda", AgendaRequest, fields, backend, Output(as_json, markdown, out), home, debug)
 
@@ -128,6 +136,7 @@ def feedback(
     request: Annotated[
         str | None, typer.Option("--request", help="What should happen next.")
     ] = None,
+    style: StyleOpt = "standard",
     backend: BackendOpt = None,
     markdown: MdOpt = False,
     as_json: JsonOpt = False,
@@ -138,7 +147,7 @@ def feedback(
     """Draft feedback in situation-behaviour-impact form, with a tone check."""
     fields = dict(
         situation=situation, behavior=behavior, impact=impact, kind=kind,
-        direction=direction, request=request,
+        direction=direction, request=request, style=style,
     )  # fmt: skip
     _draft(
         "feedback",
@@ -164,6 +173,7 @@ def message(
     time: Annotated[
         list[str] | None, typer.Option("--time", help="A time you propose (repeat).")
     ] = None,
+    style: StyleOpt = "standard",
     backend: BackendOpt = None,
     markdown: MdOpt = False,
     as_json: JsonOpt = False,
@@ -171,10 +181,10 @@ def message(
     home: HomeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Draft a short, warm message with {placeholders} for what you leave out."""
+    """Draft a short message with {placeholders} for what you leave out."""
     fields = dict(
         kind=kind, to=to, name=name, sender=sender, about=about, detail=detail,
-        times=time or [],
+        times=time or [], style=style,
     )  # fmt: skip
     _draft("message", MessageRequest, fields, backend, Output(as_json, markdown, out), home, debug)
 
@@ -191,6 +201,7 @@ def agreement(
     ] = None,
     months: Annotated[int | None, typer.Option(help="How many months it runs.")] = None,
     review: Annotated[str | None, typer.Option(help="The review date.")] = None,
+    style: StyleOpt = "standard",
     backend: BackendOpt = None,
     markdown: MdOpt = False,
     as_json: JsonOpt = False,
@@ -201,7 +212,7 @@ def agreement(
     """Draft a mentoring agreement: goals, roles, cadence, confidentiality, ending."""
     fields = dict(
         mentor=mentor, mentee=mentee, goals=goal or [], cadence=cadence, minutes=minutes,
-        channels=channel or [], months=months, review=review,
+        channels=channel or [], months=months, review=review, style=style,
     )  # fmt: skip
     _draft(
         "agreement",

@@ -1,5 +1,7 @@
 """Session agendas: timed blocks from a template per session type (``data/agendas.yaml``),
-filled with cited practice."""
+filled with cited practice. A short agenda keeps the blocks a short session would (``priority``
+1 and those covering the mentee's inputs), asks one question per block and gives less practice.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from assistant.drafting.models import (
     AgendaRequest,
     Party,
     SessionType,
+    layout_style,
 )
 from assistant.drafting.writer import write
 from assistant.resources import package_folder
@@ -97,13 +100,15 @@ def inputs_for(block: Block, request: AgendaRequest) -> list[tuple[str, str]]:
 
 
 def select_blocks(session: Session, request: AgendaRequest) -> list[Block]:
-    """The template's blocks that apply, dropping the least important until each gets a slot."""
+    """The template's blocks that apply, dropping the least important until each gets a slot
+    (in a short agenda, until only those never dropped are left)."""
     blocks = [b for b in session.blocks if not (b.optional and not inputs_for(b, request))]
+    short = request.style == "short"
 
     def rank(block: Block) -> int:
         return 1 if inputs_for(block, request) else block.priority
 
-    while len(blocks) * SLOT > request.minutes and max(map(rank, blocks)) > 1:
+    while (short or len(blocks) * SLOT > request.minutes) and max(map(rank, blocks)) > 1:
         worst = max(range(len(blocks)), key=lambda i: (rank(blocks[i]), i))
         del blocks[worst]
     return blocks
@@ -131,22 +136,25 @@ def allocate(minutes: int, weights: list[int]) -> list[int]:
 def draft_item(
     grounder: Grounder, block: Block, minutes: int, request: AgendaRequest
 ) -> AgendaItem:
-    """One block: its questions and practice from the passages, and the mentee's own inputs."""
+    """One block: its questions and practice from the passages, and the mentee's own inputs
+    (a short agenda asks one question and, for a block with inputs, skips its general tip)."""
     inputs = inputs_for(block, request)
+    short = request.style == "short"
     found = grounder.search(block.query)
-    tips = grounder.advice(found, 1)
+    tips = [] if short and inputs else grounder.advice(found, 1)
     if inputs:  # practice for what this mentee brings, so agendas follow their goals
         topics = "; ".join(text for _, text in inputs)
         tips += grounder.advice(grounder.search(f"{block.query}: {topics}"), 1)
-    if request.style and "goals" in block.focus:
-        tips += grounder.advice(grounder.search(f"when to be {request.style} mentoring style"))
+    if request.mentoring_style and "goals" in block.focus:
+        mentoring = request.mentoring_style
+        tips += grounder.advice(grounder.search(f"when to be {mentoring} mentoring style"))
     asking = grounder.search(block.ask) if block.ask else found
     return AgendaItem(
         title=block.title,
         minutes=minutes,
         purpose=block.purpose,
         focus=[f"{label}: {text}" for label, text in inputs],
-        prompts=grounder.questions(asking, 2 if minutes >= 10 else 1),
+        prompts=grounder.questions(asking, 2 if minutes >= 10 and not short else 1),
         tips=tips,
     )
 
@@ -158,18 +166,27 @@ def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None 
     grounder = tools.grounder(role=request.role)
     blocks = select_blocks(session, request)
     minutes = allocate(request.minutes, [block.weight for block in blocks])
+    style = layout_style(request.style)
+    each, after = (1, 1) if style == "short" else (2, 3)  # practice to bring, to do afterwards
     body = AgendaBody(
         title=f"{session.title}: {request.minutes}-minute agenda",
         items=[draft_item(grounder, b, m, request) for b, m in zip(blocks, minutes, strict=True)],
-        prepare=grounder.advice(grounder.search(session.prepare), 2)
-        + grounder.advice(grounder.search(templates.bring[request.role]), 2),
-        follow_up=grounder.advice(grounder.search(session.follow_up), 3),
+        prepare=grounder.advice(grounder.search(session.prepare), each)
+        + grounder.advice(grounder.search(templates.bring[request.role]), each),
+        follow_up=grounder.advice(grounder.search(session.follow_up), after),
     )
     written = write(
-        tools.settings, body, grounder, backend, request, lambda b: agenda_problems(b, request)
+        tools.settings,
+        body,
+        grounder,
+        backend,
+        request,
+        lambda b: agenda_problems(b, request),
+        style,
     )
     return Agenda(
         **written.body.model_dump(),
+        style=style,
         session=request.session,
         minutes=request.minutes,
         citations=written.citations,

@@ -1,5 +1,5 @@
 """Mentoring agreement drafts: the sections a good agreement covers (``data/agreement.yaml``),
-each with cited practice."""
+each with cited practice; a short agreement leaves out the sections marked ``short: false``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from assistant.drafting.models import (
     AgreementDraft,
     AgreementRequest,
     AgreementSection,
+    DraftStyle,
+    layout_style,
 )
 from assistant.drafting.wording import Placeholders
 from assistant.drafting.writer import write
@@ -35,11 +37,16 @@ FILLED = frozenset({"mentor", "mentee", "cadence", "minutes", "channels", "month
 
 
 class Section(DataModel):
-    """A section after the goals: its clause templates and the query for its practice."""
+    """A section after the goals: its clause templates, the query for its practice and whether
+    a short agreement keeps it."""
 
     title: Text
     clauses: tuple[Text, ...] = Field(min_length=1)
     query: Text
+    short: bool = True
+
+    def shown(self, style: DraftStyle) -> bool:
+        return self.short or style != "short"
 
 
 class AgreementFile(DataModel):
@@ -90,6 +97,7 @@ def draft_agreement(
         }
     )
     data = agreement_sections()
+    style = layout_style(request.style)
     grounder = tools.grounder()
     goals = AgreementSection(
         title="Goals",
@@ -103,22 +111,33 @@ def draft_agreement(
             guidance=grounder.advice(grounder.search(section.query)),
         )
         for section in data.sections
+        if section.shown(style)
     ]
     body = AgreementBody(
         title=f"Mentoring agreement: {values['mentor']} and {values['mentee']}",
         sections=sections,
     )
-    written = write(tools.settings, body, grounder, backend, request, agreement_problems)
+    written = write(
+        tools.settings,
+        body,
+        grounder,
+        backend,
+        request,
+        lambda b: agreement_problems(b, style),
+        style,
+    )
     return AgreementDraft(
         **written.body.model_dump(),
+        style=style,
         citations=written.citations,
         backend=written.backend,
         warnings=written.warnings,
     )
 
 
-def agreement_problems(body: AgreementBody) -> list[str]:
-    """Sections a rewritten agreement lost (empty when it has them all)."""
+def agreement_problems(body: AgreementBody, style: DraftStyle) -> list[str]:
+    """Sections of its style a rewritten agreement lost (empty when it has them all)."""
     titles = {section.title for section in body.sections}
-    required = ["Goals", *(section.title for section in agreement_sections().sections)]
+    sections = agreement_sections().sections
+    required = ["Goals", *(section.title for section in sections if section.shown(style))]
     return [f"it has no {title!r} section" for title in required if title not in titles]

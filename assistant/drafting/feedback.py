@@ -1,4 +1,8 @@
-"""Feedback drafts: situation-behaviour-impact, an invitation to respond and a next step."""
+"""Feedback drafts: situation-behaviour-impact, an invitation to respond and a next step.
+
+The person's own words (situation, behaviour, impact, request) are the same in every style; the
+product's words around them are worded in the requested style (``styles.Styled``), and a short
+draft leaves out what ``data/feedback.yaml`` marks ``short: false``."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from assistant.drafting.models import (
     MessageBody,
 )
 from assistant.drafting.rewording import reword_behavior
+from assistant.drafting.styles import Styled
 from assistant.drafting.tone import check_tone, practice
 from assistant.drafting.wording import lower_first, sentence
 from assistant.drafting.writer import write
@@ -30,10 +35,10 @@ if TYPE_CHECKING:
 FEEDBACK_FILE = package_folder("assistant.drafting", "data") / "feedback.yaml"
 
 
-class Prompted(DataModel):
-    """A part in the product's own words and the query for the practice it follows."""
+class Prompted(Styled):
+    """A part in the product's own words, in each style, and the query for the practice it
+    follows."""
 
-    text: Text
     query: Text
 
 
@@ -45,12 +50,12 @@ class FeedbackFile(DataModel):
     impact_query: Text
     invitation: Prompted
     next_step: dict[FeedbackKind, Prompted]
-    request: Text
+    request: Styled
     example: Text
 
     @model_validator(mode="after")
     def _valid(self) -> FeedbackFile:
-        check_placeholders(self.request, {"request"}, "{request}", "request")
+        self.request.check({"request"}, "{request}", "request")
         check_placeholders(self.example, {"question"}, "{question}", "example")
         missing = [kind for kind in get_args(FeedbackKind) if kind not in self.next_step]
         if missing:
@@ -92,17 +97,32 @@ def keeps(text: str, phrase: str) -> bool:
     return len(words & set(re.findall(r"\w+", text.lower()))) >= len(words) / 2
 
 
-def asked(grounder: Grounder, label: str, prompted: Prompted, example: str) -> DraftPart:
+def asked(grounder: Grounder, label: str, text: str, query: str, example: str) -> DraftPart:
     """A part that asks the product's own question; the practice it follows and an example
     question from the guides go in its basis. An example is about someone else's situation
     ("How did Thursday go?"), so sent as the person's own words it would be untrue."""
-    found = grounder.search(prompted.query)
+    found = grounder.search(query)
     basis = grounder.advice(found)
     if not any(map(quoted_question, basis)):
         for cited in grounder.questions(found, 1):
             question, mark = cited.rsplit(" ", 1)
             basis.append(f"{example.format(question=question)} {mark}")
-    return DraftPart(label=label, text=prompted.text, basis=basis)
+    return DraftPart(label=label, text=text, basis=basis)
+
+
+def next_step(grounder: Grounder, words: FeedbackFile, request: FeedbackRequest) -> list[DraftPart]:
+    """The last part: the person's request when they gave one, else the product's question,
+    in the request's style (none when the style leaves it out)."""
+    step = words.next_step[request.kind]
+    if request.request:
+        wording = words.request.wording(request.style)
+        if wording is None:
+            return []
+        text = wording.format(request=lower_first(request.request).rstrip("."))
+        basis = grounder.advice(grounder.search(step.query))
+        return [DraftPart(label="Next step", text=text, basis=basis)]
+    question = step.wording(request.style)
+    return [asked(grounder, "Next step", question, step.query, words.example)] if question else []
 
 
 def draft_feedback(
@@ -119,28 +139,19 @@ def draft_feedback(
     rewording = reword_behavior(request.behavior) if request.kind == "redirecting" else None
     behavior = rewording.rewritten if rewording else request.behavior
     grounder = tools.grounder(role=giver)
-    parts = [
-        grounder.part("Ask permission", words.opening.text, words.opening.query),
-        grounder.part(
-            "Situation and behaviour",
-            observation(request.situation, behavior),
-            words.observation_query,
-        ),
-    ]
+    parts = []
+    if opening := words.opening.wording(request.style):
+        parts.append(grounder.part("Ask permission", opening, words.opening.query))
+    seen = observation(request.situation, behavior)
+    parts.append(grounder.part("Situation and behaviour", seen, words.observation_query))
     parts[-1].basis += grounder.advice(grounder.search(f"{request.kind} feedback names"))
     for warning in tone:
         parts[-1].basis += grounder.advice(grounder.search(practice(warning.issue)))
-    parts += [
-        grounder.part("Impact", sentence(request.impact), words.impact_query),
-        asked(grounder, "Invite a response", words.invitation, words.example),
-    ]
-    step = words.next_step[request.kind]
-    if request.request:
-        suggestion = words.request.format(request=lower_first(request.request).rstrip("."))
-        basis = grounder.advice(grounder.search(step.query))
-        parts.append(DraftPart(label="Next step", text=suggestion, basis=basis))
-    else:
-        parts.append(asked(grounder, "Next step", step, words.example))
+    parts.append(grounder.part("Impact", sentence(request.impact), words.impact_query))
+    if invitation := words.invitation.wording(request.style):
+        invite = words.invitation.query
+        parts.append(asked(grounder, "Invite a response", invitation, invite, words.example))
+    parts += next_step(grounder, words, request)
     body = MessageBody(
         subject=f"{request.kind.capitalize()} feedback for your {receiver}", parts=parts
     )
@@ -151,9 +162,11 @@ def draft_feedback(
         backend,
         request,
         lambda b: feedback_problems(b, request, behavior),
+        request.style,
     )
     return FeedbackDraft(
         **written.body.model_dump(),
+        style=request.style,
         kind=request.kind,
         direction=request.direction,
         tone=tone,

@@ -2,7 +2,7 @@
 
 Each message is a short template per kind and recipient (``data/messages.yaml``), filled with
 what the person gave and ``{placeholders}`` for the rest; each paragraph cites the best practice
-it follows.
+it follows and is worded in the requested style (``styles.Styled``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from assistant.data_files import (
     template_placeholders,
 )
 from assistant.drafting.models import MessageBody, MessageDraft, MessageKind, MessageRequest, Party
+from assistant.drafting.styles import Styled
 from assistant.drafting.wording import Placeholders, sentence
 from assistant.drafting.writer import write
 from assistant.resources import package_folder
@@ -33,15 +34,14 @@ if TYPE_CHECKING:
 
 MESSAGES_FILE = package_folder("assistant.drafting", "data") / "messages.yaml"
 FILLED = frozenset({"name", "your name", "about", "detail", "times"})  # what draft_message fills
-_NEEDABLE = sorted(set(MessageRequest.model_fields) - {"kind", "to"})
+_NEEDABLE = sorted(set(MessageRequest.model_fields) - {"kind", "to", "style"})
 
 
-class Paragraph(DataModel):
-    """A paragraph template; ``query`` finds the practice it follows, ``needs`` a field it
-    shows only when given."""
+class Paragraph(Styled):
+    """A paragraph template in each style; ``query`` finds the practice it follows, ``needs`` a
+    field it shows only when given."""
 
     label: Text
-    template: Text
     query: Text | None = None
     needs: str | None = None
 
@@ -77,8 +77,8 @@ class MessagesFile(DataModel):
             name = f"the {template.kind} template to a {' or '.join(template.to)}"
             check_placeholders(template.subject, allowed, known, f"{name}, subject")
             for p in template.paragraphs:
-                check_placeholders(p.template, allowed, known, f"{name}, {p.label!r}")
-        check_placeholders(self.sign_off.template, allowed, known, "sign_off")
+                p.check(allowed, known, f"{name}, {p.label!r}")
+        self.sign_off.check(allowed, known, "sign_off")
         keys = [(t.kind, to) for t in self.templates for to in t.to]
         twice = sorted({key for key in keys if keys.count(key) > 1})
         if twice:
@@ -109,15 +109,15 @@ def message_templates() -> MessagesFile:
     return load_messages()
 
 
-def _fill(paragraph: Paragraph, values: Placeholders) -> str:
-    text = paragraph.template.format_map(values)
+def _fill(paragraph: Paragraph, wording: str, values: Placeholders) -> str:
+    text = wording.format_map(values)
     return sentence(text) if paragraph.needs else text
 
 
 def draft_message(
     tools: DraftTools, request: MessageRequest, backend: str | None = None
 ) -> MessageDraft:
-    """A short, warm message with ``{placeholders}`` for what was not given."""
+    """A short message in the requested style with ``{placeholders}`` for what was not given."""
     to = "mentor" if request.kind == "ask-mentor" else request.to
     templates = message_templates()
     template = templates.template(request.kind, to)
@@ -135,18 +135,26 @@ def draft_message(
     body = MessageBody(
         subject=template.subject.format_map(values),
         parts=[
-            grounder.part(p.label, _fill(p, values), p.query)
+            grounder.part(p.label, _fill(p, wording, values), p.query)
             for p in [*template.paragraphs, templates.sign_off]
             if p.needs is None or given.get(p.needs)
+            if (wording := p.wording(request.style)) is not None
         ],
     )
     written = write(
-        tools.settings, body, grounder, backend, request, lambda b: message_problems(b, request)
+        tools.settings,
+        body,
+        grounder,
+        backend,
+        request,
+        lambda b: message_problems(b, request),
+        request.style,
     )
     return MessageDraft(
         **written.body.model_dump(),
         kind=request.kind,
         to=to,
+        style=request.style,
         citations=written.citations,
         backend=written.backend,
         warnings=written.warnings,

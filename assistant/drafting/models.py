@@ -3,6 +3,11 @@
 Each draft has a *body* (the part an LLM fills through structured output) and the draft itself
 (body plus numbered citations, the backend that wrote it and any warnings). Best-practice text
 carries ``[n]`` markers that point at ``citations``; parts expose the numbers they cite.
+
+Every request takes a ``style`` (a chat revises its last draft by asking again in another
+style): ``short`` keeps the essentials; ``casual``, ``formal`` and ``warm`` use the template
+variants written for that voice (messages and feedback only: an agenda or agreement has no voice,
+so those give its standard draft). A draft says the style it was written in.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule"]
 Party = Literal["mentor", "mentee"]
 DraftStyle = Literal["standard", "short", "casual", "formal", "warm"]
 ToneIssue = Literal["absolute", "label", "vague", "blame", "sarcasm", "length"]
+DraftStyle = Literal["standard", "short", "casual", "formal", "warm"]
 
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 
@@ -37,6 +43,12 @@ def strip_marks(text: str) -> str:
     return " ".join(CITATION_MARK.sub("", text).split())
 
 
+def layout_style(style: DraftStyle) -> DraftStyle:
+    """The style an agenda or agreement is written in: short, or else standard (its wording is
+    the program's, the same in every voice)."""
+    return "short" if style == "short" else "standard"
+
+
 def _squash(value: object) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
@@ -44,6 +56,11 @@ def _squash(value: object) -> object:
 class DraftRequest(BaseModel):
     """Base of draft requests: whitespace runs become one space, blank list entries go; a
     value that is not text (an unpaired surrogate) is refused with the field's name."""
+
+    style: DraftStyle = Field(
+        default="standard",
+        description="short keeps the essentials; casual, formal and warm change the voice.",
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -59,6 +76,7 @@ class Draft(BaseModel):
 
     citations: list[Citation] = Field(default_factory=list)
     backend: str = "composer"
+    style: DraftStyle = "standard"
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -66,14 +84,16 @@ class Draft(BaseModel):
 
 
 class AgendaRequest(DraftRequest):
-    """What a mentoring session agenda should cover."""
+    """What a mentoring session agenda should cover. A ``short`` agenda keeps the essential
+    blocks, one question each, and less practice; casual, formal and warm give the standard
+    agenda."""
 
     session: SessionType = "regular"
     minutes: int = Field(default=60, ge=15, le=180)
     goals: list[str] = Field(min_length=1, max_length=5)
     progress: str | None = Field(default=None, max_length=500)
     challenges: list[str] = Field(default_factory=list, max_length=5)
-    style: MentoringStyle | None = None
+    mentoring_style: MentoringStyle | None = None
     role: Party = "mentor"
 
 
@@ -197,7 +217,9 @@ class MessageDraft(Draft, MessageBody):
 
 
 class AgreementRequest(DraftRequest):
-    """Details for a mentoring agreement; anything not given becomes a ``{placeholder}``."""
+    """Details for a mentoring agreement; anything not given becomes a ``{placeholder}``. A
+    ``short`` agreement has only the essential sections; casual, formal and warm give the
+    standard one."""
 
     mentor: str | None = Field(default=None, max_length=80)
     mentee: str | None = Field(default=None, max_length=80)

@@ -1,9 +1,10 @@
 """The last step of every draft: keep the composer's body, or let an LLM rewrite it.
 
-With an LLM backend the model gets the request, the composer's draft and the passages it cites,
-and returns the same body model through LangChain structured output. If that output is missing,
-does not validate, cites a passage it was not given or does not fit the request, the composer's
-draft is kept and a warning says why.
+With an LLM backend the model gets the request, the composer's draft (already in the requested
+style, from the templates' variants), an instruction to keep that style and the passages it
+cites, and returns the same body model through LangChain structured output. If that output is
+missing, does not validate, cites a passage it was not given or does not fit the request, the
+composer's draft is kept and a warning says why.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from assistant.backends import backend_failure, make_chat_model
 from assistant.drafting.borrowed import Borrowed
 from assistant.drafting.grounding import Grounder
-from assistant.drafting.models import MessageBody
+from assistant.drafting.models import DraftStyle, MessageBody
 from assistant.generation.citations import CITATION_MARK
 from assistant.models import Citation
 
@@ -30,12 +31,21 @@ if TYPE_CHECKING:
 Body = TypeVar("Body", bound=BaseModel)
 
 SYSTEM = """You improve a draft for a mentorship: {task}.
-Keep its structure and the person's own details. Make the wording clear, warm and specific.
+Keep its structure and the person's own details. Make the wording clear and specific; {style}.
 Every piece of advice must come from the numbered passages and end with its marker [n].
 Do not invent advice and do not cite a number that is not listed.
 
 Passages:
 {passages}"""
+
+# How the model is told to keep the draft's style: the composer's draft already has it.
+STYLE_NOTES: dict[DraftStyle, str] = {
+    "standard": "keep its friendly tone",
+    "short": "keep it short: add no sentence and make no part longer",
+    "casual": "keep it casual, the way a colleague writes on Slack",
+    "formal": "keep it formal, as you would write to a senior executive",
+    "warm": "keep it warm: kind, appreciative and personal",
+}
 
 HUMAN = """Request:
 {request}
@@ -65,13 +75,14 @@ def write(
     backend: str | None,
     request: BaseModel,
     problems: Callable[[Body], list[str]],
+    style: DraftStyle,
 ) -> Written[Body]:
-    """The composer's body, or the LLM's rewrite of it when that is valid."""
+    """The composer's body, or the LLM's rewrite of it in ``style`` when that is valid."""
     backend = backend or settings.backend
     if backend == "composer":
         return Written(body, grounder.citations)
     try:
-        rewritten = _rewrite(settings, body, grounder, backend, request)
+        rewritten = _rewrite(settings, body, grounder, backend, request, style)
         result = renumber(rewritten, grounder.citations)
         found = problems(result.body) + _borrowing(result.body, grounder)
         if found:
@@ -88,12 +99,19 @@ def write(
 
 
 def _rewrite(
-    settings: BackendSettings, body: Body, grounder: Grounder, backend: str, request: BaseModel
+    settings: BackendSettings,
+    body: Body,
+    grounder: Grounder,
+    backend: str,
+    request: BaseModel,
+    style: DraftStyle,
 ) -> Body:
     model = make_chat_model(settings, backend)
     structured = model.with_structured_output(type(body))
+    passages = "\n".join(grounder.cited_passages())
+    system = SYSTEM.format(task=_task(body), style=STYLE_NOTES[style], passages=passages)
     messages = [
-        ("system", SYSTEM.format(task=_task(body), passages="\n".join(grounder.cited_passages()))),
+        ("system", system),
         ("human", HUMAN.format(request=request.model_dump_json(), draft=body.model_dump_json())),
     ]
     try:
