@@ -26,7 +26,6 @@ FeedbackKind = Literal["reinforcing", "redirecting"]
 FeedbackDirection = Literal["mentor-to-mentee", "mentee-to-mentor"]
 MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule"]
 Party = Literal["mentor", "mentee"]
-DraftStyle = Literal["standard", "short", "casual", "formal", "warm"]
 ToneIssue = Literal["absolute", "label", "vague", "blame", "sarcasm", "length"]
 DraftStyle = Literal["standard", "short", "casual", "formal", "warm"]
 
