@@ -77,8 +77,8 @@ def decide(
         )
     ):
         return "clarify_answer"
-    if act == "clarify_answer":
-        return "follow_up"
+    if act == "clarify_answer" and not {"since", "cancels"} & set(facts):
+        return "follow_up"  # an answer to a question nobody asked, saying nothing it asks
     if act == "off_topic" and route.category != "out_of_scope":
         return "new_question"  # safety screening finds it in scope: answer it
     return act
@@ -196,7 +196,8 @@ class Dialogue:
         if detail == "full" and "said" not in fields:
             return None
         limit = words_left if detail == "brief" else FULL_FOLLOW_UP_WORDS
-        return Brief(words=limit, **fields)  # type: ignore[arg-type]
+        offer = conversation_replies().more_offer
+        return Brief(words=limit, offer=offer, **fields)  # type: ignore[arg-type]
 
     def _first(
         self,
@@ -218,9 +219,7 @@ class Dialogue:
         # A situation that calls for feedback (what the other did) gets no message at its end.
         told = state.with_facts(known)
         messages = self.drafts.kind_for(None, told) == "message"
-        brief = self._brief(
-            detail, FIRST_WORDS - words(ask) - replies.more_offer_words, with_draft=messages
-        )
+        brief = self._brief(detail, FIRST_WORDS - words(ask), with_draft=messages)
         answer = yield from self._answered(
             message, role, history, screened, backend, retrieval, brief, query=message
         )
@@ -241,9 +240,12 @@ class Dialogue:
         """A new aspect of the same situation (or the answer to the clarifying question):
         retrieved with its own words and the situation, nothing shown before repeated."""
         replies = conversation_replies()
-        if act == "clarify_answer" and state.asked is not None:
-            question = triage_rules().questions[state.asked]
-            fact = question.says.format(answer=message.strip().rstrip("."))
+        questions = triage_rules().questions
+        given = read_facts(message)
+        answered = [i for i, q in enumerate(questions) if q.fact in given]
+        asked = state.asked if state.asked is not None else next(iter(answered), None)
+        if act == "clarify_answer" and asked is not None:
+            fact = questions[asked].says.format(answer=message.strip().rstrip("."))
             opening = replies.clarified.format(fact=fact)
             query = f"{state.situation} {fact}"
         else:
@@ -251,7 +253,7 @@ class Dialogue:
             query = f"{message} {state.situation}"
         brief = self._brief(
             detail,
-            FOLLOW_UP_WORDS - replies.more_offer_words,
+            FOLLOW_UP_WORDS,
             steps=2,
             said=_said(history),
             opening=opening,
@@ -260,7 +262,7 @@ class Dialogue:
         answer = yield from self._answered(
             message, role, history, screened, backend, retrieval, brief, query=query
         )
-        return (yield from self._closed_with(answer, ""))
+        return answer
 
     def _answered(
         self,
@@ -292,19 +294,11 @@ class Dialogue:
         return answer
 
     def _closed_with(self, answer: Answer, ask: str) -> Generator[str, None, Answer]:
-        """The answer ending with what it offers to expand and the clarifying question."""
-        replies = conversation_replies()
-        tail = []
-        if answer.more:
-            items = "; ".join(item.label for item in answer.more)
-            tail.append(replies.more_offer.format(items=items))
-        if ask:
-            tail.append(ask)
-        if not tail:
+        """The answer ending with the clarifying question."""
+        if not ask:
             return answer
-        block = "\n\n" + "\n\n".join(tail)
-        yield block
-        return answer.model_copy(update={"text": answer.text + block})
+        yield f"\n\n{ask}"
+        return answer.model_copy(update={"text": f"{answer.text}\n\n{ask}"})
 
     def _more(
         self, message: str, role: Role, state: ConversationState, route: Route, backend: str

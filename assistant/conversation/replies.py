@@ -11,7 +11,6 @@ from assistant.conversation.state import DraftKind, Facts
 from assistant.data_files import DataModel, Text, check_placeholders, load_data_file
 from assistant.models import Role
 from assistant.resources import package_folder
-from assistant.text.words import words
 
 REPLIES_FILE = package_folder("assistant.conversation", "data") / "replies.yaml"
 _PLACEHOLDERS = {
@@ -53,11 +52,6 @@ class ConversationReplies(DataModel):
         for kind, text in intros.items():
             check_placeholders(text, {"to", "when"}, "{to} and {when}", f"intros.{kind}")
         return intros
-
-    @property
-    def more_offer_words(self) -> int:
-        """About what the "more on …" line adds to a short answer (three items)."""
-        return words(self.more_offer) + 6
 
     def intro(self, kind: DraftKind, facts: Facts, role: Role) -> str:
         """The line above a new draft: to whom, and for when."""

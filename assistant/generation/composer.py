@@ -9,6 +9,7 @@ step for this week. Every point is quoted from a passage and cites it; nothing i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cached_property
 
 import numpy as np
@@ -55,6 +56,7 @@ class Brief(BaseModel):
     said: str = ""
     opening: str | None = None
     offers: int = 4  # "more on …" items at most
+    offer: str = ""  # the line that offers them ({items}: their labels), counted in ``words``
     with_draft: bool = True  # may end with the message its situation calls for
 
     @cached_property
@@ -62,8 +64,8 @@ class Brief(BaseModel):
         return _plain(self.said)
 
     def already_said(self, sentence: str) -> bool:
-        """Whether the conversation already showed this sentence."""
-        return bool(self.said) and _plain(sentence)[:80] in self._said
+        """Whether the conversation already showed this sentence (as a point or the lead)."""
+        return bool(self.said) and _plain(LEAD_IN.sub("", sentence))[:80] in self._said
 
 
 def _addressee(text: str) -> str | None:
@@ -332,16 +334,22 @@ class Composer:
         return rest
 
     def _next_step(
-        self, q: np.ndarray, doc_ids: list[str], used: set[str], role: str
+        self,
+        q: np.ndarray,
+        doc_ids: list[str],
+        used: set[str],
+        role: str,
+        said: Callable[[str], bool] | None = None,
     ) -> Unit | None:
         """The most relevant concrete action from the leading documents' own advice, one that
-        does not point to other parts of its guide and is not addressed to someone else
-        ("Mentors, ask ..." for a program lead)."""
+        does not point to other parts of its guide, is not addressed to someone else
+        ("Mentors, ask ..." for a program lead) and was not ``said`` in the conversation."""
         units = [
             u
             for u in self.sentences.units_of_documents(doc_ids)
             if u.id not in used and _ACTION_CUE.search(u.text) and not _POINTS_AWAY.search(u.text)
             and _addressee(LEAD_IN.sub("", u.text)) in (None, role)
+            and not (said and said(u.text))
         ]  # fmt: skip
         return max(units, key=lambda u: float(u.vector @ q)) if units else None
 
@@ -395,7 +403,8 @@ class _Layout:
         used = {units[i].id for i in picked} | self.said
         topic = topic_phrase((passages[units[picked[0]].chunk_id] if picked else chunks[0]).title)
         for_role = ROLE_PHRASES.get(self.role, "")
-        step = composer._next_step(self.query, self.doc_order[:2], used, self.role)
+        said = brief.already_said if brief else None
+        step = composer._next_step(self.query, self.doc_order[:2], used, self.role, said)
         opening = brief.opening if brief and brief.opening else None
         lines = [opening or f"On **{topic}** {for_role}:"]
         if step is not None and len(step.text.split()) <= composer.lead_words:
@@ -433,4 +442,6 @@ class _Layout:
                     labels[label.lower()] = label
                     more.append(MoreItem(label=label, chunk_id=passage.id))
             more = more[: brief.offers]
+            if more and brief.offer:
+                lines += ["", brief.offer.format(items="; ".join(i.label for i in more))]
         return Composition(text="\n".join(lines), citations=book.citations, more=more)
