@@ -38,6 +38,7 @@ IN_CONTEXT: frozenset[Act] = frozenset(
     {"follow_up", "draft_request", "revision", "more", "clarify_answer", "closing"}
 )
 _SHORT_ANSWER_WORDS = 10
+UNSURE_FOLLOW_UP = 0.25
 # What an agenda or an agreement can change (they have no tone to make warmer or formal).
 STYLELESS_CHANGES = ("shorter", "longer", "detail")
 
@@ -79,6 +80,10 @@ def decide(
         return "clarify_answer"
     if act == "clarify_answer" and not {"since", "cancels"} & set(facts):
         return "follow_up"  # an answer to a question nobody asked, saying nothing it asks
+    if act == "new_question" and reading.scores.get("follow_up", 0.0) >= UNSURE_FOLLOW_UP:
+        # Half-way between a new question and a follow-up, a turn mid-conversation is most
+        # likely about the conversation's situation ("what should I ask her about her goals?").
+        return "follow_up"
     if act == "off_topic" and route.category != "out_of_scope":
         return "new_question"  # safety screening finds it in scope: answer it
     return act
