@@ -258,6 +258,9 @@ class Answer(BaseModel):
     act: str | None = None
     draft_kind: str | None = None
     more: list[MoreItem] = Field(default_factory=list)
+    # The coach's own lines in ``text`` (what it offers to expand, the question it asks, a
+    # follow-up's opening): not claims drawn from a passage.
+    asides: list[str] = Field(default_factory=list)
 
 
 class Turn(BaseModel):

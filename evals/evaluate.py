@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, get_args
 
-from assistant.config import Backend, RetrievalMode
+from assistant.config import Backend, Detail, RetrievalMode
 from assistant.errors import InputError
 from evals.dataset import DEFAULT_DATASET, load_dataset, resolve_dataset
 from evals.history import compare_runs, git_revision, last_run_like, load_run, save_run
@@ -49,6 +49,7 @@ def make_config(
     *,
     semantic_key_points: bool = False,
     judge: str | None = None,
+    detail: Detail | None = None,
 ) -> RunConfig:
     """A run configuration: the coach's settings unless overridden, plus the git revision."""
     return RunConfig(
@@ -56,6 +57,7 @@ def make_config(
         backend=backend or coach.settings.backend,
         retrieval=retrieval or coach.settings.retrieval,
         top_k=coach.settings.top_k,
+        detail=detail or coach.settings.detail,
         git_revision=git_revision(),
         semantic_key_points=semantic_key_points,
         judge=judge,
@@ -73,6 +75,7 @@ def evaluate(
     compare: str | None = None,
     save: bool = True,
     progress: Progress | None = None,
+    detail: Detail | None = None,
 ) -> EvalReport:
     """Run the dataset under every (backend, retrieval) pair; save each run; compare if asked.
 
@@ -91,6 +94,7 @@ def evaluate(
             retrieval,
             semantic_key_points=semantic_key_points,
             judge=grader.backend if grader else None,
+            detail=detail,
         )
         for backend in engines
         for retrieval in modes

@@ -2,7 +2,9 @@
 
 The gate thresholds are the dev set's measured level with the default configuration (composer,
 hybrid retrieval with example-question routing, top_k 5) minus a small margin, and never below
-the project's minimums (hit@5 0.90, key-point coverage 0.80, safety accuracy 1.0);
+the project's minimums (hit@5 0.90, key-point coverage 0.80, safety accuracy 1.0), for the long
+form of each answer (``detail="full"``), whose coverage says how much of the guides' advice
+retrieval and composition find; the short answers people get by default have their own gate;
 ``tests/test_eval_gate.py`` enforces them. The levels they were set from are in CHANGELOG.md
 (0.1.0) and each run's figures in evals/README.md.
 """
@@ -19,6 +21,18 @@ GATE: dict[str, float] = {
     "hit_at_k": 0.92,
     "mrr": 0.80,
     "coverage": 0.80,
+    "groundedness": 0.97,
+    "citation_precision": 0.97,
+    "mode_accuracy": 0.97,
+    "safety_accuracy": 1.0,
+}
+
+# The dev set's short answers (the default since 0.3: about 250 words, the rest offered as
+# "more on …" items): as grounded, a third fewer key points at about half the words (measured
+# 0.692 at a median of 224 words, against 0.828 at 412 for the long form; CHANGELOG 0.3.0).
+BRIEF_GATE: dict[str, float] = {
+    "hit_at_k": 0.92,
+    "coverage": 0.67,
     "groundedness": 0.97,
     "citation_precision": 0.97,
     "mode_accuracy": 0.97,

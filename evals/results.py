@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field, computed_field
 
-from assistant.config import RetrievalMode
+from assistant.config import Detail, RetrievalMode
 from assistant.models import Route
 from evals.judge import JudgeVerdict
 from evals.metrics import RetrievalScores, confusion_matrix, mean, percentile
@@ -32,13 +32,16 @@ class RunConfig(BaseModel):
     backend: str
     retrieval: RetrievalMode
     top_k: int
+    # How much a first answer says: "brief" (the product's default since 0.3) or "full"; runs
+    # saved before 0.3 had only the long form.
+    detail: Detail = "full"
     semantic_key_points: bool = False
     judge: str | None = None
     git_revision: str = "unknown"
 
     @property
     def label(self) -> str:
-        return f"{self.backend}/{self.retrieval}"
+        return f"{self.backend}/{self.retrieval}" + ("" if self.detail == "brief" else "/full")
 
 
 class CaseResult(BaseModel):

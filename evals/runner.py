@@ -52,6 +52,15 @@ def cited_passages(coach: Coach, answer: Answer) -> dict[int, str]:
     return {c.n: known.get(c.chunk_id, c.snippet) for c in answer.citations}
 
 
+def coached_text(answer: Answer) -> str:
+    """The answer's claims: its text without the pointer to help, the draft and the coach's
+    own lines (what it offers to expand, the question it asks)."""
+    text = answer.text.replace(answer.notice, "").replace(answer.draft, "")
+    for aside in answer.asides:
+        text = text.replace(aside, "")
+    return text
+
+
 def score_answer(
     coach: Coach,
     case: EvalCase,
@@ -80,7 +89,7 @@ def score_answer(
     if answer.mode == "answer":
         grounding = check_grounding(
             scorer,
-            answer.text.replace(answer.notice, "").replace(answer.draft, ""),
+            coached_text(answer),
             [_with_heading(chunk) for chunk in answer.contexts],
             cited_passages(coach, answer),
         )
@@ -113,7 +122,11 @@ def evaluate_case(
     started = time.perf_counter()
     try:
         answer = coach.ask(
-            case.question, role=case.role, backend=config.backend, retrieval=config.retrieval
+            case.question,
+            role=case.role,
+            backend=config.backend,
+            retrieval=config.retrieval,
+            detail=config.detail,
         )
     except Exception as exc:  # one failing question must not stop the run
         return CaseResult(

@@ -155,38 +155,42 @@ def test_chat_session_follow_up_and_export(built_home, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(built_home, home)
     export = tmp_path / "chat.md"
-    script = (  # the stall gets its one open triage question (who cancels is already said)
-        "My mentor keeps cancelling our meetings\nabout two months\n/sources\n"
+    script = (  # the stall ends with its one open question (who cancels is already said)
+        "My mentor keeps cancelling our meetings\nabout two months\n/sources\n/known\n"
         f"and what if they still don't reply?\n/bogus\n/export {export}\n/quit\n"
     )
     result = runner.invoke(app, ["chat", "--home", str(home)], input=script)
     assert result.exit_code == 0, result.output
     assert "How long since you last met or heard from each other?" in result.output
-    assert "Who usually cancels" not in result.output
+    assert "Who usually cancels or goes quiet?" not in result.output
+    assert "Two quick questions" not in result.output
+    assert "Since you last met: about two months" in result.output  # /known
     assert "Unknown command /bogus" in result.output
     text = export.read_text()
-    assert text.count("**You:**") == 2 and "Sources:" in text
-    assert "It has been about two months since we last met." in text
+    assert text.count("**You:**") == 3 and "Sources:" in text
+    assert "**You:** about two months\n" in text  # as typed, never rewritten
+    assert "It has been about two months since we last met." in text  # the coach uses it
+    assert "- Since you last met: about two months" in text
     listed = json.loads(invoke("sessions", "--home", str(home), "--json").output)
-    assert listed[0]["turns"] == 4
+    assert listed[0]["turns"] == 6
 
 
 @pytest.mark.integration
-def test_chat_triage_can_be_skipped_or_turned_off(built_home, tmp_path):
+def test_chat_goes_on_when_the_question_is_not_answered_and_forgets_on_request(
+    built_home, tmp_path
+):
     import shutil
 
     home = tmp_path / "home"
     shutil.copytree(built_home, home)
-    export = tmp_path / "chat.md"
-    script = f"our mentorship has stalled\nskip\n/export {export}\n/quit\n"
-    skipped = runner.invoke(app, ["chat", "--home", str(home)], input=script)
-    assert skipped.exit_code == 0, skipped.output
-    assert "Two quick questions" in skipped.output and "Who usually cancels" not in skipped.output
-    assert "**You:** our mentorship has stalled\n" in export.read_text()
-    script = f"our mentorship has stalled\n/export {export}\n/quit\n"
-    off = runner.invoke(app, ["chat", "--no-triage", "--home", str(home)], input=script)
-    assert off.exit_code == 0, off.output
-    assert "Two quick questions" not in off.output
+    script = (
+        "our mentorship with Sam has stalled\nhow do I set goals for our next session?\n"
+        "/forget\n/known\n/quit\n"
+    )
+    result = runner.invoke(app, ["chat", "--home", str(home)], input=script)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("One question so the plan fits") == 1
+    assert "Forgot what I knew" in result.output and "Nothing yet" in result.output
 
 
 @pytest.mark.integration

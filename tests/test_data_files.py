@@ -9,6 +9,7 @@ from typing import get_args
 import pytest
 
 from assistant.answering import fixed_replies, own_documents, situation_drafts, triage
+from assistant.conversation import drafts, replies, slots
 from assistant.data_files import placeholders, shown
 from assistant.drafting import agenda, agreement, feedback, messages, tone
 from assistant.drafting.models import (
@@ -38,6 +39,9 @@ FILES = {
     "own_documents": (own_documents.load_words, own_documents.OWN_DOCUMENTS_FILE),
     "situations": (situation_drafts.load_situations, situation_drafts.SITUATIONS_FILE),
     "triage": (triage.load_triage, triage.TRIAGE_FILE),
+    "slots": (slots.load_slots, slots.SLOTS_FILE),
+    "conversation_replies": (replies.load_replies, replies.REPLIES_FILE),
+    "conversation_drafting": (drafts.load_drafting, drafts.DRAFTING_FILE),
     "planted_instructions": (screening.load_rules, screening.PLANTED_FILE),
 }
 
@@ -152,7 +156,22 @@ BROKEN = [
     ("situations", "kind: thank-you", "kind: thanks", "situations.3.kind"),
     ("triage", 'says: "Who usually cancels: {answer}."', 'says: "Who: {answr}."', "uses {answr}"),
     ("triage", "stall: ['cancel\\w*'", "stall: ['cancel(\\w*'", "is not a regular expression"),
-    ("triage", 'skip: [skip, /skip, skip both, "no", just answer]', "skip: []", "skip: "),
+    ("triage", "    fact: since\n", "", "questions.0.fact"),
+    (
+        "conversation_replies",
+        'revised: "**Here it is {change}:**"',
+        'revised: "{how}"',
+        "uses {how}",
+    ),
+    (
+        "conversation_replies",
+        '  agenda: "**An agenda{when}',
+        '  agenda: "**An agenda{day}',
+        "{day}",
+    ),
+    ("slots", "day: ['\\b(?P<day>", "day: ['\\b((?P<day>", "is not a regular expression"),
+    ("slots", "  half an hour: 30", "  half an hour: thirty", "minute_words.half an hour"),
+    ("conversation_drafting", "  first-session: first", "  first-session: 1st", "first-session"),
     ("messages", "about: what we have been working on", "about: '{what} we did'", "in braces"),
     ("situations", "'reschedul\\w*'", "'reschedul(\\w*'", "is not a regular expression"),
     ("situations", "`coach message {kind}`", "`coach message {knd}`", "uses {knd}"),

@@ -19,7 +19,7 @@ def cited_numbers(text: str) -> set[int]:
 
 @pytest.mark.integration
 def test_stalled_mentorship_answer_is_readable_cited_and_on_topic(coach):
-    answer = coach.ask(CANCELLING, role="mentee")
+    answer = coach.ask(CANCELLING, role="mentee", detail="full")
     assert answer.mode == "answer"
     framing, lead, _, then, *_ = answer.text.splitlines()
     assert framing == "**First, on restarting a stalled mentorship** for you as the mentee:"
@@ -37,20 +37,23 @@ def test_stalled_mentorship_answer_is_readable_cited_and_on_topic(coach):
 
 @pytest.mark.integration
 def test_a_stall_answer_ends_with_the_message_to_send_filled_from_the_question(coach):
-    answer = coach.ask("My mentor Sam keeps cancelling our meetings. What should I do?")
-    assert answer.draft and answer.text.endswith(answer.draft)
+    answer = coach.ask(
+        "My mentor Sam keeps cancelling our meetings. What should I do?", detail="full"
+    )
+    assert answer.draft and answer.draft in answer.text
     offer, _, greeting, *_ = answer.draft.splitlines()
     assert offer.startswith("**A message you could send**") and "coach message reengage" in offer
     assert greeting == "> Hi Sam, I know things have been busy lately, and I wanted to check in."
     assert "{your name}" in answer.draft
     as_mentor = coach.ask("my mentee has gone quiet and stopped replying", role="mentor")
     assert "> Hi {name}," in as_mentor.draft
+    assert as_mentor.draft.startswith("**A message you could send** (fill in the {braces}, or ask")
     assert coach.ask("how do I write SMART goals", role="mentee").draft == ""
 
 
 @pytest.mark.integration
 def test_outline_names_the_lead_guides_other_sections(coach):
-    answer = coach.ask("how do i pick a mentor", role="mentee")
+    answer = coach.ask("how do i pick a mentor", role="mentee", detail="full")
     (outline,) = re.findall(r"^\*\*Also in this guide:\*\* (.+)\.$", answer.text, re.M)
     outline = CITATION_MARK.sub("", outline).replace(" ;", ";").strip()
     lead = answer.citations[0].doc_id

@@ -10,7 +10,7 @@ import pytest
 from assistant.retrieval import Retrieval, RetrievalOptions
 from evals.dataset import load_dataset
 from evals.evaluate import make_config
-from evals.gate import GATE, HELDOUT_GATE, gate_failures
+from evals.gate import BRIEF_GATE, GATE, HELDOUT_GATE, gate_failures
 from evals.results import EvalRun
 from evals.runner import run_eval
 
@@ -44,7 +44,7 @@ def cases():
 
 @pytest.fixture(scope="module")
 def dev_run(coach, cases) -> EvalRun:
-    return run_eval(coach, cases, make_config(coach))
+    return run_eval(coach, cases, make_config(coach, detail="full"))
 
 
 @pytest.mark.unit
@@ -62,8 +62,20 @@ def test_dev_set_passes_the_gate(dev_run):
 
 
 @pytest.mark.integration
+def test_the_short_answers_pass_their_gate_at_half_the_words(coach, cases, dev_run):
+    brief = run_eval(coach, cases, make_config(coach))
+    assert brief.config.detail == "brief"
+    failures = gate_failures(brief, BRIEF_GATE)
+    print(f"\nmeasured on the dev set's short answers: {measured(brief)}")
+    assert not failures, f"{failures}; measured: {measured(brief)}"
+    words = [len(case.answer.split()) for case in brief.cases if case.mode == "answer"]
+    full = [len(case.answer.split()) for case in dev_run.cases if case.mode == "answer"]
+    assert sorted(words)[len(words) // 2] <= 250 < sorted(full)[len(full) // 2]
+
+
+@pytest.mark.integration
 def test_held_out_set_passes_its_gate(coach):
-    run = run_eval(coach, load_dataset("heldout"), make_config(coach, "heldout"))
+    run = run_eval(coach, load_dataset("heldout"), make_config(coach, "heldout", detail="full"))
     failures = gate_failures(run, HELDOUT_GATE)
     print(f"\nmeasured on the held-out set: {measured(run)}")
     assert not failures, f"{failures}; measured: {measured(run)}"
@@ -73,7 +85,7 @@ def test_held_out_set_passes_its_gate(coach):
 def test_a_shuffled_retriever_fails_the_gate(coach, cases, monkeypatch):
     """On every third case, to keep the suite short (hit@5 drops to about 0.35)."""
     monkeypatch.setattr(coach, "retriever", ShuffledRetriever(coach.retriever))
-    broken = run_eval(coach, cases[::3], make_config(coach))
+    broken = run_eval(coach, cases[::3], make_config(coach, detail="full"))
     failures = gate_failures(broken)
     print(f"\nmeasured with a shuffled retriever: {measured(broken)}")
     assert not [case.error for case in broken.cases if case.error]  # it answers, just badly

@@ -139,7 +139,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
                 known = gr.Dataframe(
                     value=known_rows(ConversationState()),
                     headers=["Fact", "Value"],
-                    col_count=(2, "fixed"),
+                    column_count=(2, "fixed"),
                     interactive=True,
                     label="Names, days and facts from this conversation (edit a value, then save)",
                     wrap=True,

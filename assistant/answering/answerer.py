@@ -184,6 +184,9 @@ class Answerer:
                     "text": composition.text,
                     "citations": composition.citations,
                     "more": composition.more,
+                    "asides": [
+                        line for line in (composition.offer, brief and brief.opening) if line
+                    ],
                 }
             )
         else:

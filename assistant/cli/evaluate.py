@@ -18,7 +18,7 @@ from assistant.cli.common import (
     progress_bar,
     user_errors,
 )
-from assistant.config import RetrievalMode
+from assistant.config import Detail, RetrievalMode
 
 commands = typer.Typer(
     help="Evaluate answers with numbers: retrieval, key points, groundedness, safety, latency."
@@ -64,6 +64,10 @@ def run(
             "--semantic-key-points", help="Also match key points by embedding similarity."
         ),
     ] = False,
+    detail: Annotated[
+        Detail | None,
+        typer.Option(help="brief (the default setting) or full: how much each answer says."),
+    ] = None,
     home: HomeOpt = None,
     as_json: JsonOpt = False,
     debug: DebugOpt = False,
@@ -89,6 +93,7 @@ def run(
                 retrieval,
                 judge=judge,
                 semantic_key_points=semantic_key_points,
+                detail=detail,
                 compare=compare,
                 progress=update,
             )

@@ -16,7 +16,7 @@ from collections.abc import Generator, Iterator
 from pydantic import BaseModel
 
 from assistant.answering.answerer import Answerer
-from assistant.answering.inputs import clean_question
+from assistant.answering.inputs import clean_question, recent_history
 from assistant.answering.triage import questions_for, triage_rules
 from assistant.config import Detail, RetrievalMode
 from assistant.conversation.acts import Act, ActReader, ActReading
@@ -303,7 +303,9 @@ class Dialogue:
         if not ask:
             return answer
         yield f"\n\n{ask}"
-        return answer.model_copy(update={"text": f"{answer.text}\n\n{ask}"})
+        return answer.model_copy(
+            update={"text": f"{answer.text}\n\n{ask}", "asides": [*answer.asides, ask]}
+        )
 
     def _more(
         self, message: str, role: Role, state: ConversationState, route: Route, backend: str
@@ -437,8 +439,11 @@ class Dialogue:
 
     def replay(self, history: list[Turn], role: str) -> ConversationState:
         """The state a conversation's earlier turns leave (a client that keeps its own
-        history): each user turn read and applied as it was when it happened."""
+        history): each user turn read and applied as it was when it happened. Turns over the
+        limits, or not text, are an InputError first (as the answerer says of them)."""
         who = check_role(role)
+        settings = self.answerer.settings
+        recent_history(history, settings.max_question_chars, settings.max_history_chars)
         state = ConversationState()
         seen: list[Turn] = []
         turns = list(history)

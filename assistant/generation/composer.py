@@ -41,6 +41,7 @@ class Composition(BaseModel):
     text: str
     citations: list[Citation]
     more: list[MoreItem] = Field(default_factory=list)
+    offer: str = ""  # the line in ``text`` that offers ``more`` (the coach's words, not a claim)
 
 
 def _plain(text: str) -> str:
@@ -51,10 +52,11 @@ class Brief(BaseModel):
     """A short answer: its most relevant ``steps`` within ``words``, nothing ``said`` earlier
     in the conversation repeated, and ``opening`` (a follow-up's own) as its first line."""
 
-    steps: int = Field(default=3, ge=1)
+    steps: int = Field(default=4, ge=1)
     words: int = Field(default=250, ge=50)
     said: str = ""
     opening: str | None = None
+    point_words: int = 60  # a step's words (one to three sentences of one passage)
     offers: int = 4  # "more on …" items at most
     offer: str = ""  # the line that offers them ({items}: their labels), counted in ``words``
     with_draft: bool = True  # may end with the message its situation calls for
@@ -272,9 +274,11 @@ class Composer:
         relevance: np.ndarray,
         vectors: np.ndarray,
         used: set[str],
+        point_words: int | None = None,
     ) -> list[Unit]:
         """Further relevant, non-repetitive sentences of the lead sentence's own passage, while
-        the point stays within ``point_words``."""
+        the point stays within ``point_words`` (the composer's own unless given)."""
+        point_words = point_words or self.point_words
         same = [
             j for j, u in enumerate(units)
             if u.chunk_id == units[lead].chunk_id and u.id not in used
@@ -286,7 +290,7 @@ class Composer:
         for j in same:
             if len(companions) == self.sentences_per_point - 1:
                 break
-            if words + len(units[j].text.split()) <= self.point_words:
+            if words + len(units[j].text.split()) <= point_words:
                 companions.append(units[j])
                 words += len(units[j].text.split())
         return companions
@@ -420,9 +424,10 @@ class _Layout:
             ]
         for i in picked:
             passage = passages[units[i].chunk_id]
+            point_words = brief.point_words if brief else None
             group = [
                 units[i],
-                *composer._companions(i, units, self.relevance, self.vectors, used),
+                *composer._companions(i, units, self.relevance, self.vectors, used, point_words),
             ]
             used.update(u.id for u in group)
             text = composer._point(sorted(group, key=lambda u: u.position), passage)
@@ -442,6 +447,7 @@ class _Layout:
                     labels[label.lower()] = label
                     more.append(MoreItem(label=label, chunk_id=passage.id))
             more = more[: brief.offers]
-            if more and brief.offer:
-                lines += ["", brief.offer.format(items="; ".join(i.label for i in more))]
-        return Composition(text="\n".join(lines), citations=book.citations, more=more)
+        offer = brief.offer.format(items="; ".join(i.label for i in more)) if more and brief else ""
+        if offer:
+            lines += ["", offer]
+        return Composition(text="\n".join(lines), citations=book.citations, more=more, offer=offer)

@@ -238,7 +238,7 @@ def test_coach_chat_leaves_no_conversation_for_a_refused_question(built_home, tm
     home = tmp_path / "home"
     shutil.copytree(built_home, home)
     script = f"{'why ' * 1000}\n/new\n/export {tmp_path / 'none.md'}\n/quit\n"
-    result = CliRunner().invoke(app, ["chat", "--home", str(home), "--no-triage"], input=script)
+    result = CliRunner().invoke(app, ["chat", "--home", str(home)], input=script)
     assert result.exit_code == 0, result.output
     assert "the limit is" in result.output and "Nothing to export yet" in result.output
     listed = CliRunner().invoke(app, ["sessions", "--home", str(home), "--json"])
