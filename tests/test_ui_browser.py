@@ -135,45 +135,56 @@ def snap(page, name: str) -> None:
 
 
 def test_cited_answer_follow_up_resume_and_export(page) -> None:
-    # A stall gets its triage question first (who cancels is said already); the reply fits
-    # the plan to it.
-    page.get_by_label("Your question").fill("My mentor keeps cancelling our meetings. What now?")
-    page.get_by_role("button", name="Ask", exact=True).click()
-    expect(page.get_by_test_id("bot").first).to_contain_text(
-        "How long since you last met", timeout=ANSWER_WAIT_MS
-    )
-    expect(page.get_by_text("Who usually cancels")).to_have_count(0)
-    page.get_by_label("Your question").fill("about two months")
-    page.get_by_role("button", name="Ask", exact=True).click()
-    expect(page.get_by_text("Source snippets")).to_have_count(1, timeout=ANSWER_WAIT_MS)
-    first = page.get_by_test_id("bot").last
+    # A stall's short answer ends with its one open question (who cancels is said already);
+    # the reply is the person's own turn, and the next answer uses it.
+    ask(page, "My mentor keeps cancelling our meetings. What now?")
+    first = page.get_by_test_id("bot").first
+    expect(first).to_contain_text("How long since you last met")
     expect(first).to_contain_text("A message you could send")
     expect(first).to_contain_text("[1]")
     expect(first).to_contain_text("Sources")
+    expect(page.get_by_text("Who usually cancels or goes quiet?")).to_have_count(0)
     snippets = first.locator("details")
     expect(snippets.locator("blockquote").first).to_be_hidden()
     snippets.locator("summary").click()
     expect(snippets.locator("blockquote").first).to_be_visible()
+    known = page.get_by_label(
+        "Names, days and facts from this conversation (edit a value, then save)"
+    )
+    expect(known).to_contain_text("keeps cancelling our meetings")
     snap(page, "chat-snippets-1280")
 
-    ask(page, "And what if it keeps happening after we talk?", answers_before=1)
-    expect(page.get_by_test_id("user")).to_have_count(2)
+    ask(page, "about two months", answers_before=1)
+    expect(page.get_by_test_id("bot").last).to_contain_text("It has been about two months")
+    expect(page.get_by_test_id("user").last).to_have_text("about two months")
+
+    # A "more on" item expands at a click; a draft request is never refused as off-topic.
+    page.get_by_text(re.compile(r"^more on ")).first.click()
+    expect(page.get_by_test_id("bot")).to_have_count(3, timeout=ANSWER_WAIT_MS)
+    expect(page.get_by_test_id("bot").last).to_contain_text("More on")
+    ask(page, "what should I write to her?", answers_before=3)
+    expect(page.get_by_test_id("bot").last).to_contain_text("A message you could send")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download conversation (.md)").click()
     exported = Path(download.value.path()).read_text()
     assert download.value.suggested_filename.endswith(".md")
     assert "My mentor keeps cancelling our meetings" in exported
+    assert "**You:** about two months" in exported
     assert "It has been about two months since we last met." in exported
-    assert "what if it keeps happening" in exported
+    assert "- Since you last met: about two months" in exported
     assert "Sources:" in exported
+
+    page.get_by_role("button", name="Clear facts").click()
+    expect(page.get_by_text("Cleared.")).to_be_visible(timeout=15_000)
+    expect(known).not_to_contain_text("about two months")
 
     page.get_by_role("button", name="New conversation").click()
     expect(page.get_by_test_id("bot")).to_have_count(0)
     page.get_by_label("Past conversations").click()
     page.get_by_role("option", name="My mentor keeps cancelling our meetings").first.click()
     page.get_by_role("button", name="Resume conversation").click()
-    expect(page.get_by_test_id("bot")).to_have_count(2)
+    expect(page.get_by_test_id("bot")).to_have_count(4)
     expect(page.get_by_test_id("user").first).to_contain_text("My mentor keeps cancelling")
 
 

@@ -140,13 +140,14 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
                     value=known_rows(ConversationState()),
                     headers=["Fact", "Value"],
                     column_count=(2, "fixed"),
+                    column_widths=["45%", "55%"],
                     interactive=True,
                     label="Names, days and facts from this conversation (edit a value, then save)",
                     wrap=True,
                 )
                 with gr.Row():
-                    save_known = gr.Button("Save", size="sm", min_width=80)
-                    clear_known = gr.Button("Clear", size="sm", min_width=80)
+                    save_known = gr.Button("Save facts", size="sm", min_width=100)
+                    clear_known = gr.Button("Clear facts", size="sm", min_width=100)
                 known_status = gr.Markdown()
             with gr.Accordion("Answer settings", open=False):
                 detail = gr.Radio(

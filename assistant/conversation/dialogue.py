@@ -447,13 +447,14 @@ class Dialogue:
         state = ConversationState()
         seen: list[Turn] = []
         turns = list(history)
+        said = [t.content for t in turns if t.speaker == "user"]
+        vectors = iter(self.answerer.retriever.embeddings.embed_documents(said) if said else [])
         for at, turn in enumerate(turns):
             if turn.speaker != "user":
                 seen.append(turn)
                 continue
             reply = next((t.content for t in turns[at + 1 :] if t.speaker == "assistant"), "")
-            vector = self.answerer.retriever.embeddings.embed_query(turn.content)
-            reading = self.read(turn.content, vector)
+            reading = self.read(turn.content, next(vectors))
             route = Route(category="in_scope", part=turn.content, score=0.0)
             act = decide(reading, route, state, seen, turn.content)
             state = state.with_facts(read_facts(turn.content))
