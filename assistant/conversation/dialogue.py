@@ -27,6 +27,7 @@ from assistant.conversation.state import ConversationState, LastDraft
 from assistant.generation.composer import Brief, documents_by_evidence
 from assistant.models import Answer, Role, Route, Turn, check_role
 from assistant.retrieval import RetrievalOptions
+from assistant.text.sentences import split_into_sentences
 from assistant.text.words import words
 
 FIRST_WORDS = 250  # a first answer: the lead, 3-4 steps, the draft when one fits
@@ -39,6 +40,9 @@ IN_CONTEXT: frozenset[Act] = frozenset(
 )
 _SHORT_ANSWER_WORDS = 10
 UNSURE_FOLLOW_UP = 0.25
+SURE_NEW = 0.9
+# A request is most often the last sentence of a story ("... can you write me some feedback?").
+SURE_REQUEST = 0.7
 # What an agenda or an agreement can change (they have no tone to make warmer or formal).
 STYLELESS_CHANGES = ("shorter", "longer", "detail")
 
@@ -56,6 +60,14 @@ def _said(history: list[Turn]) -> str:
 
 def _last_reply(history: list[Turn]) -> str:
     return next((t.content for t in reversed(history) if t.speaker == "assistant"), "")
+
+
+def refers_back(message: str, facts: dict[str, object], state: ConversationState) -> bool:
+    """Whether ``message`` speaks of the other person of the conversation (by name or as
+    she, he or they)."""
+    name = state.facts.name
+    named = bool(name) and re.search(rf"\b{re.escape(str(name))}\b", message, re.I) is not None
+    return named or "pronoun" in facts
 
 
 def decide(
@@ -80,10 +92,13 @@ def decide(
         return "clarify_answer"
     if act == "clarify_answer" and not {"since", "cancels"} & set(facts):
         return "follow_up"  # an answer to a question nobody asked, saying nothing it asks
-    if act == "new_question" and reading.scores.get("follow_up", 0.0) >= UNSURE_FOLLOW_UP:
-        # Half-way between a new question and a follow-up, a turn mid-conversation is most
-        # likely about the conversation's situation ("what should I ask her about her goals?").
-        return "follow_up"
+    if act == "new_question" and answered and state.situation:
+        # Half-way between a new question and a follow-up, or not sure and speaking of the
+        # person the conversation is about ("how do I check in with Emeka without ..."), a turn
+        # mid-conversation is most likely about the conversation's situation.
+        unsure = reading.scores.get("follow_up", 0.0) >= UNSURE_FOLLOW_UP
+        if unsure or (reading.confidence < SURE_NEW and refers_back(message, facts, state)):
+            return "follow_up"
     if act == "off_topic" and route.category != "out_of_scope":
         return "new_question"  # safety screening finds it in scope: answer it
     return act
@@ -100,6 +115,17 @@ class Dialogue:
     def read(self, message: str, vector: list[float]) -> ActReading:
         return self.acts.read(message, vector)
 
+    def request_read(self, message: str, reading: ActReading) -> ActReading:
+        """A story that ends by asking for a draft is that request (its last sentence read
+        alone), whatever the story reads as whole."""
+        sentences = split_into_sentences(message, any_case=True)
+        if reading.act != "new_question" or len(sentences) < 2:
+            return reading
+        last = sentences[-1]
+        alone = self.read(last, self.answerer.retriever.embeddings.embed_query(last))
+        asked = alone.act == "draft_request" and alone.confidence >= SURE_REQUEST
+        return alone if asked else reading
+
     def stream(
         self,
         message: str,
@@ -115,7 +141,7 @@ class Dialogue:
         message = clean_question(message, settings.max_question_chars)
         who = check_role(role)
         vector, route = self.answerer.screen(message)
-        reading = self.read(message, vector)
+        reading = self.request_read(message, self.read(message, vector))
         act = decide(reading, route, state, history, message)
         if act != "disclosure":
             state = state.with_facts(read_facts(message))
@@ -454,7 +480,7 @@ class Dialogue:
                 seen.append(turn)
                 continue
             reply = next((t.content for t in turns[at + 1 :] if t.speaker == "assistant"), "")
-            reading = self.read(turn.content, next(vectors))
+            reading = self.request_read(turn.content, self.read(turn.content, next(vectors)))
             route = Route(category="in_scope", part=turn.content, score=0.0)
             act = decide(reading, route, state, seen, turn.content)
             state = state.with_facts(read_facts(turn.content))

@@ -133,6 +133,7 @@ class DraftWriter:
             mentee=facts.name if other == "mentee" else None,
             minutes=facts.minutes or 60,
             goals=[facts.goal] if facts.goal else [],
+            cadence=facts.cadence,
             style=last.style,
         )
 

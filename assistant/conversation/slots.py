@@ -26,6 +26,7 @@ class SlotsFile(DataModel):
     other: dict[str, tuple[Regex, ...]]
     pronouns: dict[str, tuple[Regex, ...]]
     sender: tuple[Regex, ...] = ()
+    cadence: tuple[Regex, ...] = ()
     day: tuple[Regex, ...] = ()
     time: tuple[Regex, ...] = ()
     minutes: tuple[Regex, ...] = ()
@@ -41,6 +42,7 @@ class SlotsFile(DataModel):
         """Each named list's patterns, compiled once (names case-sensitively)."""
         lists = {
             "sender": self.sender,
+            "cadence": self.cadence,
             "day": self.day,
             "time": self.time,
             "minutes": self.minutes,
@@ -125,7 +127,7 @@ def read_facts(text: str, rules: SlotsFile | None = None) -> dict[str, object]:
     ]
     if names:
         found["name"] = names[-1]
-    for slot in ("day", "time", "since", "goal"):
+    for slot in ("cadence", "day", "time", "since", "goal"):
         if (value := _first(compiled[slot], text, slot)) is not None:
             found[slot] = value
     sender = _first(compiled["sender"], text, "sender")

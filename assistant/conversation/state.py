@@ -22,6 +22,7 @@ FACT_LABELS = {
     "name": "Their name",
     "pronoun": "Pronoun",
     "sender": "Your name",
+    "cadence": "How often you meet",
     "day": "Meeting day",
     "time": "Meeting time",
     "minutes": "Meeting length (minutes)",
@@ -39,6 +40,7 @@ class Facts(BaseModel):
     name: str | None = Field(default=None, max_length=80, description="The other person's name.")
     pronoun: Pronoun | None = None
     sender: str | None = Field(default=None, max_length=80, description="Who signs a message.")
+    cadence: str | None = Field(default=None, max_length=80, description="How often they meet.")
     day: str | None = Field(default=None, max_length=40, description="The meeting's day.")
     time: str | None = Field(default=None, max_length=40, description="The meeting's time.")
     minutes: int | None = Field(default=None, ge=15, le=180, description="The meeting's length.")

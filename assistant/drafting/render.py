@@ -127,10 +127,24 @@ def _basis_line(parts: list[tuple[str, list[str]]]) -> str:
 
 def to_chat(draft: AnyDraft) -> str:
     """The draft as a chat shows it: the text to send (quoted), or a compact agenda or
-    agreement, and one line naming the practice each part follows (citations as [n])."""
+    agreement, and one line naming the practice each part follows (citations as [n]; not in
+    the short style, whose sources are listed with the reply)."""
+    if draft.style == "short":
+        return _chat_body(draft)
+    return "\n\n".join(filter(None, [_chat_body(draft), _chat_basis(draft)]))
+
+
+def _chat_basis(draft: AnyDraft) -> str:
     if isinstance(draft, MessageDraft | FeedbackDraft):
-        why = _basis_line([(part.label, part.basis) for part in draft.parts])
-        return "\n\n".join(filter(None, [quoted(draft), why]))
+        return _basis_line([(part.label, part.basis) for part in draft.parts])
+    if isinstance(draft, AgreementDraft):
+        return _basis_line([(s.title, s.guidance) for s in draft.sections])
+    return ""  # an agenda's items cite their practice themselves
+
+
+def _chat_body(draft: AnyDraft) -> str:
+    if isinstance(draft, MessageDraft | FeedbackDraft):
+        return quoted(draft)
     if isinstance(draft, Agenda):
         lines = [f"**{draft.title}** ({draft.minutes} minutes)", ""]
         start = 0
@@ -142,7 +156,5 @@ def to_chat(draft: AnyDraft) -> str:
             start += item.minutes
         return "\n".join(lines)
     lines = [f"**{draft.title}**", ""]
-    for section in draft.sections:
-        lines += [f"- **{section.title}:** {' '.join(section.clauses)}"]
-    why = _basis_line([(s.title, s.guidance) for s in draft.sections])
-    return "\n".join([*lines, "", why] if why else lines)
+    lines += [f"- **{section.title}:** {' '.join(section.clauses)}" for section in draft.sections]
+    return "\n".join(lines)
