@@ -15,10 +15,12 @@ from assistant.accounts import Accounts
 from assistant.answering.answerer import Answerer
 from assistant.answering.contacts import ContactsFile
 from assistant.answering.program_terms import ProgramTerms
+from assistant.backends import make_chat_model
 from assistant.config import Detail, RetrievalMode, Settings, enforce_offline
 from assistant.conversation.acts import ActModel, ActReader
 from assistant.conversation.dialogue import Dialogue, Reply
 from assistant.conversation.drafts import DraftWriter
+from assistant.conversation.llm_reading import LLMTurnReader
 from assistant.conversation.state import FACT_LABELS, ConversationState
 from assistant.database import Database, open_database
 from assistant.drafting import models as drafts
@@ -317,6 +319,7 @@ class Coach:
             self.answerer,
             self.acts,
             DraftWriter(lambda request: self.names.draft(self.drafter.any(request, "composer"))),
+            lambda backend: LLMTurnReader(make_chat_model(self.settings, backend)),
         )
 
     def stream(

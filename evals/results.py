@@ -41,7 +41,8 @@ class RunConfig(BaseModel):
 
     @property
     def label(self) -> str:
-        return f"{self.backend}/{self.retrieval}" + ("" if self.detail == "brief" else "/full")
+        # The long form keeps the label of the runs saved before short answers existed.
+        return f"{self.backend}/{self.retrieval}" + ("/brief" if self.detail == "brief" else "")
 
 
 class CaseResult(BaseModel):

@@ -119,7 +119,7 @@ def test_grade_command(home, tmp_path):
         (["--retrieval", "fuzzy"], "Unknown --retrieval 'fuzzy'"),
         (["--backend", "composer,gpt"], "Unknown --backend 'gpt'"),
         (["--judge"], "The LLM judge needs an LLM backend"),
-        (["--compare", "last"], "No earlier composer/hybrid run"),
+        (["--compare", "last"], "No earlier composer/hybrid/brief run"),
         (["--compare", "no-such-run"], "No saved evaluation run 'no-such-run'"),
         (["--dataset", "/nonexistent.yaml"], "not found"),
         (["grade", "/nonexistent.csv"], "no such file"),

@@ -78,10 +78,10 @@ class StubCoach:
         self.answers = answers
         self.embeddings = embeddings if embeddings is not None else PackagedEmbeddings()
         self.settings = SimpleNamespace(backend="composer")
-        self.asked: list[tuple[str, str, str, str]] = []
+        self.asked: list[tuple[str, str, str, str, str]] = []
 
-    def ask(self, question: str, role: str, backend: str, retrieval: str) -> Answer:
-        self.asked.append((question, role, backend, retrieval))
+    def ask(self, question: str, role: str, backend: str, retrieval: str, detail: str) -> Answer:
+        self.asked.append((question, role, backend, retrieval, detail))
         if question not in self.answers:
             raise RuntimeError("backend down")
         return self.answers[question]
@@ -99,7 +99,9 @@ def evaluate(embeddings=None):
     )
     progress: list[tuple[int, int, str]] = []
     result = run_eval(coach, CASES, CONFIG, progress=lambda *a: progress.append(a))
-    assert coach.asked[0] == ("My mentor keeps cancelling", "mentee", "composer", "hybrid")
+    assert coach.asked[0] == (
+        "My mentor keeps cancelling", "mentee", "composer", "hybrid", "full"
+    )  # fmt: skip
     assert progress == [(1, 3, "stalled"), (2, 3, "recipe"), (3, 3, "crisis")]
     return result
 

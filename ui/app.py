@@ -34,6 +34,8 @@ CSS = """
 .eval-charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .eval-chart { flex: 1 1 420px; min-width: 0; }
 .eval-chart svg { max-width: 100%; height: auto; }
+#known-facts { max-width: 100%; overflow-x: auto; }
+#known-facts table { table-layout: fixed; width: 100%; }
 """
 
 
@@ -83,8 +85,8 @@ def build_app(
         def show_for(request: gr.Request) -> dict[Any, Any]:
             """Who is signed in (with a sign-out link); the leads' tabs for leads only."""
             name = viewer.user(request)
-            if name is None:
-                return {}
+            if name is None:  # 'coach ui': one person, every tab already shown
+                return {signed_in: gr.skip()}
             lead = viewer.is_lead(request)
             return {
                 signed_in: f"Signed in as **{esc(name)}** ({viewer.role(request)})",

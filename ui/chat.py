@@ -144,6 +144,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
                     interactive=True,
                     label="Names, days and facts from this conversation (edit a value, then save)",
                     wrap=True,
+                    elem_id="known-facts",
                 )
                 with gr.Row():
                     save_known = gr.Button("Save facts", size="sm", min_width=100)

@@ -173,6 +173,8 @@ class Answerer:
             own_only = bool(own) and all(c.doc_id in own for c in found.chunks)
             if brief and draft:  # the draft is part of a short answer's words
                 brief = brief.model_copy(update={"words": max(80, brief.words - words(draft))})
+            if brief and own:  # the user's own documents the question names
+                brief = brief.model_copy(update={"first_docs": own})
             composition = (
                 self.composer.compose_sections(found.chunks)
                 if own_only

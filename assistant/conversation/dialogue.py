@@ -11,7 +11,7 @@ rebuild the state of a conversation a client keeps itself (``replay``).
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from assistant.answering.triage import questions_for, triage_rules
 from assistant.config import Detail, RetrievalMode
 from assistant.conversation.acts import Act, ActReader, ActReading
 from assistant.conversation.drafts import DraftWriter
+from assistant.conversation.llm_reading import LLMTurnReader
 from assistant.conversation.replies import conversation_replies
 from assistant.conversation.slots import read_facts
 from assistant.conversation.state import ConversationState, LastDraft
@@ -71,16 +72,21 @@ def refers_back(message: str, facts: dict[str, object], state: ConversationState
 
 
 def decide(
-    reading: ActReading, route: Route, state: ConversationState, history: list[Turn], message: str
+    reading: ActReading,
+    route: Route,
+    state: ConversationState,
+    history: list[Turn],
+    message: str,
+    facts: dict[str, object],
 ) -> Act:
-    """The turn's act: the classifier's reading, where the conversation allows it."""
+    """The turn's act: its reading, where the conversation allows it (``facts``: what the
+    turn states)."""
     if route.escalate:
         return "disclosure"
     act = reading.act
     answered = any(t.speaker == "assistant" for t in history)
     if not answered and act in ("follow_up", "more", "clarify_answer", "revision"):
         return "new_question"
-    facts = read_facts(message)
     if state.asked is not None and (
         act == "clarify_answer"
         or (
@@ -107,10 +113,36 @@ def decide(
 class Dialogue:
     """Replies to each turn of a conversation from injected answering and drafting."""
 
-    def __init__(self, answerer: Answerer, acts: ActReader, drafts: DraftWriter) -> None:
+    def __init__(
+        self,
+        answerer: Answerer,
+        acts: ActReader,
+        drafts: DraftWriter,
+        llm_reader: Callable[[str], LLMTurnReader] | None = None,
+    ) -> None:
+        """``llm_reader`` gives the reader of an LLM backend (by name): with one, turns are
+        read by the model, the offline classifier and patterns standing by."""
         self.answerer = answerer
         self.acts = acts
         self.drafts = drafts
+        self.llm_reader = llm_reader
+
+    def understand(
+        self,
+        message: str,
+        vector: list[float],
+        history: list[Turn],
+        state: ConversationState,
+        backend: str,
+    ) -> tuple[ActReading, dict[str, object]]:
+        """What the turn asks for and the facts it states: the LLM backend's reading when it
+        gives one, else the classifier's and the patterns'."""
+        facts = read_facts(message)
+        if backend != "composer" and self.llm_reader is not None:
+            read = self.llm_reader(backend).read(message, history, state)
+            if read is not None:
+                return read[0], {**facts, **read[1]}
+        return self.request_read(message, self.read(message, vector)), facts
 
     def read(self, message: str, vector: list[float]) -> ActReading:
         return self.acts.read(message, vector)
@@ -141,10 +173,10 @@ class Dialogue:
         message = clean_question(message, settings.max_question_chars)
         who = check_role(role)
         vector, route = self.answerer.screen(message)
-        reading = self.request_read(message, self.read(message, vector))
-        act = decide(reading, route, state, history, message)
+        reading, facts = self.understand(message, vector, history, state, backend)
+        act = decide(reading, route, state, history, message, facts)
         if act != "disclosure":
-            state = state.with_facts(read_facts(message))
+            state = state.with_facts(facts)
         if act in IN_CONTEXT and route.category == "out_of_scope":
             route = route.model_copy(
                 update={"category": "in_scope", "reason": f"a turn of the conversation ({act})"}
@@ -482,8 +514,9 @@ class Dialogue:
             reply = next((t.content for t in turns[at + 1 :] if t.speaker == "assistant"), "")
             reading = self.request_read(turn.content, self.read(turn.content, next(vectors)))
             route = Route(category="in_scope", part=turn.content, score=0.0)
-            act = decide(reading, route, state, seen, turn.content)
-            state = state.with_facts(read_facts(turn.content))
+            facts = read_facts(turn.content)
+            act = decide(reading, route, state, seen, turn.content, facts)
+            state = state.with_facts(facts)
             state = self.advance(state, act, reading, turn.content, who, None, reply)
             seen.append(turn)
         return state

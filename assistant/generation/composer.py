@@ -60,6 +60,7 @@ class Brief(BaseModel):
     offers: int = 4  # "more on …" items at most
     offer: str = ""  # the line that offers them ({items}: their labels), counted in ``words``
     with_draft: bool = True  # may end with the message its situation calls for
+    first_docs: frozenset[str] = frozenset()  # documents whose points are shown first
 
     @cached_property
     def _said(self) -> str:
@@ -245,12 +246,28 @@ class Composer:
         layout = _Layout(self, chunks, units, relevance, vectors, doc_order, role, q, said)
         if brief is None:
             return layout.compose(picked, self.outline)
+        # The user's own documents that the question names come first (their words decided),
+        # and the sentence closest to the question, whichever guide it is in, is always shown.
+        picked.sort(key=lambda i: units[i].doc_id not in brief.first_docs)
         steps = min(brief.steps, len(picked))
+        closest = self._closest(query, q, units, said)
+        if closest is not None and closest not in picked[:steps]:
+            picked = [i for i in picked if i != closest]
+            picked.insert(max(steps - 1, 0), closest)
         while True:  # the most relevant points that fit; the rest offered as "more on"
             composition = layout.compose(picked[:steps], 0, brief, picked[steps:])
             if steps <= 1 or len(composition.text.split()) <= brief.words:
                 return composition
             steps -= 1
+
+    def _closest(
+        self, query: str, q: np.ndarray, units: list[Unit], said: set[str]
+    ) -> int | None:
+        """The unit closest to the question on its own merits (no guide favoured), if relevant."""
+        plain = self.relevance(query, q, units, {})
+        plain = np.where([u.id in said for u in units], -1.0, plain)
+        best = int(np.argmax(plain)) if len(plain) else None
+        return best if best is not None and plain[best] >= self.floor else None
 
     def compose_sections(self, chunks: list[RetrievedChunk], max_words: int = 150) -> Composition:
         """The sections themselves, whole, for a question about the user's own guide ("What
