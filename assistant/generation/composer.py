@@ -260,9 +260,7 @@ class Composer:
                 return composition
             steps -= 1
 
-    def _closest(
-        self, query: str, q: np.ndarray, units: list[Unit], said: set[str]
-    ) -> int | None:
+    def _closest(self, query: str, q: np.ndarray, units: list[Unit], said: set[str]) -> int | None:
         """The unit closest to the question on its own merits (no guide favoured), if relevant."""
         plain = self.relevance(query, q, units, {})
         plain = np.where([u.id in said for u in units], -1.0, plain)
