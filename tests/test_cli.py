@@ -237,3 +237,19 @@ def test_version():
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.output.startswith("coach (mentor-coach) ") and result.output.strip()[-1].isdigit()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("terminal", [True, False])
+def test_answers_are_rendered_markdown_on_a_terminal_and_plain_text_in_a_pipe(
+    terminal, monkeypatch, capsys
+):
+    from assistant.cli.conversation import print_answer
+    from assistant.models import Answer
+
+    monkeypatch.setenv("TTY_COMPATIBLE", "1" if terminal else "0")
+    monkeypatch.setenv("COLUMNS", "100")
+    print_answer(Answer(question="q", text="**First, on goals** for you:\n- Write [1] them down"))
+    shown = capsys.readouterr().out
+    assert "First, on goals" in shown and "Write [1] them down" in shown
+    assert ("**First" in shown) is not terminal  # rendered on a terminal, as typed in a pipe

@@ -174,7 +174,7 @@ BROKEN = [
     ("conversation_drafting", "  first-session: first", "  first-session: 1st", "first-session"),
     ("messages", "about: what we have been working on", "about: '{what} we did'", "in braces"),
     ("situations", "'reschedul\\w*'", "'reschedul(\\w*'", "is not a regular expression"),
-    ("situations", "`coach message {kind}`", "`coach message {knd}`", "uses {knd}"),
+    ("situations", "(fill in the {{braces}}", "(fill in the {braces}", "{braces}"),
     ("replies", "    program-lead: *legal_medical\n", "", "legal_medical has nothing for"),
     ("replies", "{emergency}\n    mentor", "{emergancy}\n    mentor", "uses {emergancy}"),
     ("replies", "crisis: crisis-legal", "crisis: crisis-legally", "does not exist"),

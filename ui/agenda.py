@@ -9,7 +9,7 @@ import gradio as gr
 from assistant.drafting.models import AgendaRequest, MentoringStyle, SessionType
 from assistant.drafting.render import to_markdown
 from assistant.drafting.requests import build_request
-from ui.common import Downloads, choices, draft_markdown, lines, readable_errors
+from ui.common import FORM_HINT, Downloads, choices, draft_markdown, lines, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -64,6 +64,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
     ) -> dict[Any, Any]:
         request = build_request(
             AgendaRequest,
+            FORM_HINT,
             session=session_value,
             minutes=int(minutes_value),
             goals=lines(goals_text),

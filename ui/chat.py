@@ -74,6 +74,17 @@ def _examples(role: str) -> list[list[str]]:
     return [[question] for question in EXAMPLES.get(role, EXAMPLES["mentee"])]
 
 
+# After an answer: the chat shows the start of the newest answer, not its end (the sources).
+SHOW_ANSWER_START = """() => {
+  const answers = document.querySelectorAll('[data-testid="bot"]');
+  if (answers.length) answers[answers.length - 1].scrollIntoView({block: "start"});
+}"""
+
+
+def questions(count: int) -> str:
+    return f"{count} question" if count == 1 else f"{count} questions"
+
+
 def known_rows(state: ConversationState) -> list[list[str]]:
     """What the coach knows, one row per fact (blank where nothing is known), to edit."""
     known = state.facts.known()
@@ -103,6 +114,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             chatbot = gr.Chatbot(
                 label="Conversation",
                 height=520,
+                autoscroll=False,  # a new answer is scrolled to its start (SHOW_ANSWER_START)
                 feedback_options=None,
                 buttons=["copy"],
                 placeholder="Ask about a real situation. Answers cite the best practice they use.",
@@ -123,7 +135,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             examples = gr.Dataset(
                 components=[question], samples=_examples("mentee"), label="Example questions"
             )
-            with gr.Group():
+            with gr.Group(visible=False) as rating_box:  # shown once there is an answer
                 comment = gr.Textbox(
                     label="Comment on the last answer (optional)", lines=1, max_lines=4
                 )
@@ -156,19 +168,26 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
                     value=coach.settings.detail,
                     label="Answer length",
                 )
-                backend = gr.Dropdown(BACKENDS, value=coach.settings.backend, label="Answer engine")
-                retrieval = gr.Dropdown(
-                    RETRIEVAL_MODES, value=coach.settings.retrieval, label="Retrieval mode"
-                )
+                # For whoever may choose the engine (program leads on a server; the one person
+                # of 'coach ui'): technical choices, closed by default.
+                with gr.Accordion("Answer engine", open=False) as engine:
+                    backend = gr.Dropdown(
+                        BACKENDS, value=coach.settings.backend, label="Answer engine"
+                    )
+                    retrieval = gr.Dropdown(
+                        RETRIEVAL_MODES, value=coach.settings.retrieval, label="Retrieval mode"
+                    )
             with gr.Accordion("For trainers", open=False) as trainers:
                 ratings_csv = gr.DownloadButton(
                     "Download all ratings (.csv)", size="md", interactive=False
                 )
 
     def session_choices(request: gr.Request, selected: str | None = None) -> Any:
+        """The viewer's conversations that hold an answer, newest first."""
         choices = [
-            (f"{s.title} · {s.updated_at:%Y-%m-%d %H:%M} · {s.turns // 2} questions", s.id)
+            (f"{s.title} · {s.updated_at:%Y-%m-%d %H:%M} · {questions(s.turns // 2)}", s.id)
             for s in coach.list_sessions(user=viewer.user(request))
+            if s.turns
         ]
         return gr.Dropdown(choices=choices, value=selected)
 
@@ -244,6 +263,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             export: export_file(answer.session_id, request),
             known: known_rows(coach.conversation_state(answer.session_id, user=user)),
             more_items: more_choices(answer),
+            rating_box: gr.Group(visible=True),
         }
 
     @readable_errors
@@ -268,6 +288,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             chatbot: [],
             known: known_rows(ConversationState()),
             more_items: more_choices(None),
+            rating_box: gr.Group(visible=False),
             sessions: session_choices(request),
             export: gr.DownloadButton(value=None, interactive=False),
             rating_status: "",
@@ -286,6 +307,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             chatbot: render_turns(turns),
             known: known_rows(coach.conversation_state(session_id, user=user)),
             more_items: more_choices(last),
+            rating_box: gr.Group(visible=last is not None),
             export: export_file(session_id, request),
             rating_status: "",
             role: info.role,
@@ -315,7 +337,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         update: dict[Any, Any] = {
             sessions: session_choices(request),
             trainers: gr.Accordion(visible=viewer.is_lead(request)),
-            backend: gr.Dropdown(visible=coach.may_choose_backend(viewer.user(request))),
+            engine: gr.Accordion(visible=coach.may_choose_backend(viewer.user(request))),
         }
         if own_role:
             update[role] = own_role
@@ -324,13 +346,15 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
 
     private: dict[str, Any] = {"api_visibility": "private"}
     everything = [question, chatbot, session, sessions, export, rating_status, role]
-    everything += [known, more_items]
+    everything += [known, more_items, rating_box]
     asking = [question, role, session, backend, retrieval, detail]
-    gr.on([ask.click, question.submit], respond, asking, everything, **private)
+    gr.on([ask.click, question.submit], respond, asking, everything, **private).then(
+        None, js=SHOW_ANSWER_START
+    )
     # A "more on …" item asks for it at once.
     more_items.click(lambda sample: sample[0], more_items, question, **private).then(
         respond, asking, everything, **private
-    )
+    ).then(None, js=SHOW_ANSWER_START)
     save_known.click(save_facts, [session, known], [known, known_status], **private)
     clear_known.click(clear_facts, session, [known, known_status], **private)
     examples.click(lambda sample: sample[0], examples, question, **private)
@@ -342,4 +366,4 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
         )
     trainers.expand(readable_errors(trainers_file), None, ratings_csv, **private)
-    demo.load(on_load, None, [sessions, trainers, role, examples, backend], **private)
+    demo.load(on_load, None, [sessions, trainers, role, examples, engine], **private)

@@ -108,6 +108,9 @@ def error_message(exc: Exception) -> str:
     )
 
 
+# What a form's bad field is followed by in the web app (the CLI says "See --help").
+FORM_HINT = "Correct the fields named above, then try again."
+
 _SERVER_PATH = re.compile(
     r"(?<![\w:/.\\])"  # not inside a URL, a fraction or a word
     r"(?:[A-Za-z]:)?(?:[\\/][^\\/\s'\"():]+)+[\\/]([^\\/\s'\"():]+)"

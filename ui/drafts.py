@@ -18,7 +18,7 @@ from assistant.drafting.models import (
 )
 from assistant.drafting.render import to_markdown
 from assistant.drafting.requests import build_request
-from ui.common import Downloads, choices, draft_markdown, esc, lines, readable_errors
+from ui.common import FORM_HINT, Downloads, choices, draft_markdown, esc, lines, readable_errors
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -149,6 +149,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
     ) -> dict[Any, Any]:
         request = build_request(
             FeedbackRequest,
+            FORM_HINT,
             situation=situation_,
             behavior=behavior_,
             impact=impact_,
@@ -171,6 +172,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
     ) -> dict[Any, Any]:
         request = build_request(
             MessageRequest,
+            FORM_HINT,
             kind=kind_,
             to=to_,
             name=_optional(name_),
@@ -200,6 +202,7 @@ def build(coach: Coach, downloads: Downloads) -> None:
     ) -> dict[Any, Any]:
         request = build_request(
             AgreementRequest,
+            FORM_HINT,
             mentor=_optional(mentor_),
             mentee=_optional(mentee_),
             goals=lines(goals_),

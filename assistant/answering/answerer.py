@@ -168,7 +168,7 @@ class Answerer:
             return
 
         drafting = not own and (brief is None or brief.with_draft)
-        draft = self._situation_draft(question, role, found.chunks, brief) if drafting else ""
+        draft = self._situation_draft(question, role, found.chunks) if drafting else ""
         if backend == "composer":
             own_only = bool(own) and all(c.doc_id in own for c in found.chunks)
             if brief and draft:  # the draft is part of a short answer's words
@@ -211,9 +211,7 @@ class Answerer:
         vector = self.retriever.embeddings.embed_query(question)
         return vector, self.router.route(question, vector)
 
-    def _situation_draft(
-        self, question: str, role: str, chunks: list[RetrievedChunk], brief: Brief | None
-    ) -> str:
+    def _situation_draft(self, question: str, role: str, chunks: list[RetrievedChunk]) -> str:
         """The message the question's situation calls for, offered as a block ("" if none)."""
         if self.draft_message is None or not chunks:
             return ""
@@ -222,8 +220,7 @@ class Answerer:
         if request is None:
             return ""
         draft = self.draft_message(request)
-        offer = situations().chat_offer if brief else situations().offer
-        return f"{offer.format(kind=request.kind)}\n\n{quoted(draft)}"
+        return f"{situations().offer.format(kind=request.kind)}\n\n{quoted(draft)}"
 
     def _timed(self, answer: Answer, started: float, retrieved_at: float) -> Answer:
         done = time.perf_counter()

@@ -47,10 +47,9 @@ class Situation(DataModel):
 
 class SituationsFile(DataModel):
     offer: Text
-    chat_offer: Text  # the offer in a conversation, where the coach itself revises the draft
     situations: tuple[Situation, ...] = Field(min_length=1)
 
-    @field_validator("offer", "chat_offer")
+    @field_validator("offer")
     @classmethod
     def _offer(cls, offer: str) -> str:
         check_placeholders(offer, {"kind"}, "{kind}", "offer")

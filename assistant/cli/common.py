@@ -120,7 +120,17 @@ def open_coach(home: Path | None, settle: bool = True, **overrides: Any) -> Coac
         console(stderr=True).print(message, style="yellow")
 
     with progress_bar("Indexing knowledge") as update:
-        return Coach.open(home=home, progress=update, on_wait=waiting, settle=settle, **overrides)
+        told: list[bool] = []
+
+        def indexing(done: int, total: int, item: str) -> None:
+            if not told:  # first use: say why the first start takes a minute
+                told.append(True)
+                console(stderr=True).print(
+                    f"Indexing the built-in knowledge ({total} guides; this happens once)..."
+                )
+            update(done, total, item)
+
+        return Coach.open(home=home, progress=indexing, on_wait=waiting, settle=settle, **overrides)
 
 
 def print_json(data: Any) -> None:

@@ -37,10 +37,11 @@ DetailOpt = Annotated[
 
 
 def print_answer(answer: Any, streamed: bool = False) -> None:
-    """Show an answer's text (unless it was streamed already), its sources and warnings."""
+    """Show an answer's text (unless it was streamed already), its sources and warnings; on a
+    terminal the text's Markdown is rendered, piped it stays plain text."""
     out = console()
     if not streamed:
-        out.print(answer.text, markup=False)
+        out.print(rendered(answer.text, out.is_terminal))
     if answer.citations:
         out.print("\nSources:", style="bold")
         for c in answer.citations:
@@ -49,15 +50,38 @@ def print_answer(answer: Any, streamed: bool = False) -> None:
         out.print(f"Warning: {warning}", style="yellow", markup=False)
 
 
+def rendered(text: str, terminal: bool) -> Any:
+    """Markdown for a terminal, the text as it is for a pipe or a file."""
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    return Markdown(text) if terminal else Text(text)
+
+
 def stream_answer(pieces: Iterator[Any]) -> Any:
-    """Echo streamed text as it comes, then the sources; returns the final Answer."""
+    """Show streamed text as it comes (rendered as Markdown on a terminal), then the sources;
+    returns the final Answer."""
+    out = console()
     answer = None
-    for piece in pieces:
-        if isinstance(piece, str):
-            typer.echo(piece, nl=False)
-        else:
-            answer = piece
-    typer.echo("")
+    if out.is_terminal:
+        from rich.live import Live
+
+        text = ""
+        with Live(rendered("", True), console=out, refresh_per_second=8) as live:
+            for piece in pieces:
+                if isinstance(piece, str):
+                    text += piece
+                    live.update(rendered(text, True))
+                else:
+                    answer = piece
+                    live.update(rendered(answer.text, True))
+    else:
+        for piece in pieces:
+            if isinstance(piece, str):
+                typer.echo(piece, nl=False)
+            else:
+                answer = piece
+        typer.echo("")
     print_answer(answer, streamed=True)
     return answer
 

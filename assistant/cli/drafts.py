@@ -90,7 +90,7 @@ def _draft(
     from assistant.drafting.requests import build_request
 
     with user_errors(debug):
-        request = build_request(model, **fields)
+        request = build_request(model, "See --help for the accepted values.", **fields)
         draft = getattr(open_coach(home), method)(request, backend=backend)
         _emit(draft, output)
 

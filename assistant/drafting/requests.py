@@ -11,14 +11,21 @@ from assistant.errors import InputError
 RequestModel = TypeVar("RequestModel", bound=BaseModel)
 
 
-def build_request(model: type[RequestModel], **fields: Any) -> RequestModel:
+# How to fix bad fields, said where the request came from (the CLI and the web app say it
+# their own way).
+FIX_FIELDS = "Correct the values named, then try again."
+
+
+def build_request(
+    model: type[RequestModel], /, how_to_fix: str = FIX_FIELDS, **fields: Any
+) -> RequestModel:
     """The request model, or an InputError that names each bad field and why."""
     try:
         return model(**fields)
     except ValidationError as exc:
         raise InputError(
             "Invalid input: " + "; ".join(_describe(error) for error in exc.errors()) + ".",
-            "See --help for the accepted values.",
+            how_to_fix,
         ) from None
 
 
