@@ -28,13 +28,34 @@ if TYPE_CHECKING:
 
     from assistant.coach import Coach
 
-THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate")
+# WCAG AA contrast (4.5:1 for text): white on teal-700, subdued text and placeholders on
+# neutral-600/500 (Gradio's defaults, teal-500 and neutral-400, are 2.5:1 and 1.9:1).
+THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate").set(
+    button_primary_background_fill="*primary_700",
+    button_primary_background_fill_hover="*primary_800",
+    button_primary_background_fill_dark="*primary_700",
+    button_primary_text_color="white",
+    color_accent="*primary_700",
+    color_accent_soft="*primary_50",
+    body_text_color_subdued="*neutral_600",
+    input_placeholder_color="*neutral_500",
+    link_text_color="*primary_700",
+    button_cancel_background_fill="#b91c1c",  # red-700: white text at 6.5:1
+    button_cancel_background_fill_hover="#991b1b",
+    button_cancel_text_color="white",
+)
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto; }
 .eval-charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .eval-chart { flex: 1 1 420px; min-width: 0; }
 .eval-chart svg { max-width: 100%; height: auto; }
 #known-facts { max-width: 100%; overflow-x: auto; }
+/* Where the keyboard is: every control shows a focus ring (Gradio's radios show none). */
+input[type="radio"]:focus-visible, input[type="checkbox"]:focus-visible,
+button:focus-visible, [role="tab"]:focus-visible, a:focus-visible {
+  outline: 3px solid var(--color-accent) !important; outline-offset: 2px;
+}
+label:has(input[type="radio"]:focus-visible) { outline: 3px solid var(--color-accent); }
 #known-facts table { table-layout: fixed; width: 100%; }
 """
 
