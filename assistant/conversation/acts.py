@@ -23,7 +23,8 @@ from assistant.safety.classifier import softmax, term_weights
 
 MODEL_FILE = package_folder("assistant.conversation", "data") / "acts.json"
 
-Act = Literal[
+# What a turn can ask for, as the classifier (or an LLM backend) reads it ...
+TurnAct = Literal[
     "new_question",
     "follow_up",
     "draft_request",
@@ -32,8 +33,9 @@ Act = Literal[
     "clarify_answer",
     "closing",
     "off_topic",
-    "disclosure",  # decided by safety routing, never by this classifier
 ]
+# ... and a disclosure, decided by safety routing, never by a reading.
+Act = Literal[TurnAct, "disclosure"]
 Revision = Literal["shorter", "longer", "warmer", "formal", "casual", "detail"]
 # The heads trained: the act, and what a draft request or a revision asks for.
 HEADS = ("act", "draft", "message", "revision")
@@ -72,7 +74,7 @@ class ActModel(BaseModel):
 class ActReading(BaseModel):
     """The classifier's reading of one turn: each head's most likely label and its share."""
 
-    act: Act
+    act: TurnAct
     confidence: float
     draft: str | None = None  # message | feedback | agenda | agreement | any
     message: str | None = None  # reengage | thank-you | ask-mentor | reschedule

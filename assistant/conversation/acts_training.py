@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.config import default_cache_dir
-from assistant.conversation.acts import HEADS, MODEL_FILE, Act, ActModel, Head, Revision
+from assistant.conversation.acts import HEADS, MODEL_FILE, ActModel, Head, Revision, TurnAct
 from assistant.drafting.models import MessageKind
 from assistant.errors import InputError
 from assistant.index.embeddings import EMBEDDING_MODEL_NAME
@@ -50,15 +50,13 @@ class ActExample(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(min_length=1, max_length=2000)
-    act: Act
+    act: TurnAct
     draft: DraftAsked | None = None
     message: MessageKind | None = None
     revision: Revision | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ActExample:
-        if self.act == "disclosure":
-            raise ValueError("disclosures are routed by the safety screen, not learned here")
         if (self.draft is not None) != (self.act == "draft_request"):
             raise ValueError("a draft_request, and only one, names its draft")
         if (self.revision is not None) != (self.act == "revision"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
@@ -46,6 +47,20 @@ SURE_NEW = 0.9
 SURE_REQUEST = 0.7
 # What an agenda or an agreement can change (they have no tone to make warmer or formal).
 STYLELESS_CHANGES = ("shorter", "longer", "detail")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One turn being answered: the message, who asks, the conversation so far and how."""
+
+    message: str
+    role: Role
+    history: list[Turn]
+    state: ConversationState
+    screened: tuple[list[float], Route]  # the message's vector and its route
+    backend: str
+    retrieval: RetrievalMode
+    detail: Detail
 
 
 class Reply(BaseModel):
@@ -181,7 +196,7 @@ class Dialogue:
             route = route.model_copy(
                 update={"category": "in_scope", "reason": f"a turn of the conversation ({act})"}
             )
-        screened = (vector, route)
+        asked = Asked(message, who, history, state, (vector, route), backend, retrieval, detail)
         replies = conversation_replies()
         answer: Answer
         if act == "revision" and state.draft is None and reading.revision == "longer":
@@ -202,13 +217,9 @@ class Dialogue:
             answer = self._more(message, who, state, route, backend)
             yield answer.text
         elif act in ("follow_up", "more", "clarify_answer") and state.situation:
-            answer = yield from self._follow_up(
-                message, who, history, state, act, screened, backend, retrieval, detail
-            )
+            answer = yield from self._follow_up(asked, act)
         else:
-            answer = yield from self._first(
-                message, who, history, state, screened, backend, retrieval, detail
-            )
+            answer = yield from self._first(asked)
             act = "new_question" if act in ("follow_up", "more", "clarify_answer") else act
         answer = answer.model_copy(update={"act": act})
         yield Reply(answer=answer, state=self.advance(state, act, reading, message, who, answer))
@@ -262,92 +273,60 @@ class Dialogue:
         offer = conversation_replies().more_offer
         return Brief(words=limit, offer=offer, **fields)  # type: ignore[arg-type]
 
-    def _first(
-        self,
-        message: str,
-        role: Role,
-        history: list[Turn],
-        state: ConversationState,
-        screened: tuple[list[float], Route],
-        backend: str,
-        retrieval: RetrievalMode,
-        detail: Detail,
-    ) -> Generator[str, None, Answer]:
+    def _first(self, asked: Asked) -> Generator[str, None, Answer]:
         """A new question: a short answer (the long form with ``detail="full"``), then the
         one clarifying question its situation calls for and what more it offers."""
         replies = conversation_replies()
-        known = {**state.facts.known(), **read_facts(message)}
-        pending = [q for q in questions_for(message) if q.fact not in known][:1]
+        known = {**asked.state.facts.known(), **read_facts(asked.message)}
+        pending = [q for q in questions_for(asked.message) if q.fact not in known][:1]
         ask = replies.ask.format(question=pending[0].prompt) if pending else ""
         # A situation that calls for feedback (what the other did) gets no message at its end.
-        told = state.with_facts(known)
+        told = asked.state.with_facts(known)
         messages = self.drafts.kind_for(None, told) == "message"
-        brief = self._brief(detail, FIRST_WORDS - words(ask), with_draft=messages)
-        answer = yield from self._answered(
-            message, role, history, screened, backend, retrieval, brief, query=message
-        )
+        brief = self._brief(asked.detail, FIRST_WORDS - words(ask), with_draft=messages)
+        answer = yield from self._answered(asked, brief, query=asked.message)
         return (yield from self._closed_with(answer, ask if answer.mode == "answer" else ""))
 
-    def _follow_up(
-        self,
-        message: str,
-        role: Role,
-        history: list[Turn],
-        state: ConversationState,
-        act: Act,
-        screened: tuple[list[float], Route],
-        backend: str,
-        retrieval: RetrievalMode,
-        detail: Detail,
-    ) -> Generator[str, None, Answer]:
+    def _follow_up(self, asked: Asked, act: Act) -> Generator[str, None, Answer]:
         """A new aspect of the same situation (or the answer to the clarifying question):
         retrieved with its own words and the situation, nothing shown before repeated."""
+        message, state = asked.message, asked.state
         replies = conversation_replies()
         questions = triage_rules().questions
         given = read_facts(message)
         answered = [i for i, q in enumerate(questions) if q.fact in given]
-        asked = state.asked if state.asked is not None else next(iter(answered), None)
-        if act == "clarify_answer" and asked is not None:
-            fact = questions[asked].says.format(answer=message.strip().rstrip("."))
+        question = state.asked if state.asked is not None else next(iter(answered), None)
+        if act == "clarify_answer" and question is not None:
+            fact = questions[question].says.format(answer=message.strip().rstrip("."))
             opening = replies.clarified.format(fact=fact)
             query = f"{state.situation} {fact}"
         else:
             opening = replies.follow_up.format(question=message.strip())
             query = f"{message} {state.situation}"
         brief = self._brief(
-            detail,
+            asked.detail,
             FOLLOW_UP_WORDS,
             steps=2,
-            said=_said(history),
+            said=_said(asked.history),
             opening=opening,
             with_draft=False,
         )
-        answer = yield from self._answered(
-            message, role, history, screened, backend, retrieval, brief, query=query
-        )
-        return answer
+        return (yield from self._answered(asked, brief, query=query))
 
     def _answered(
-        self,
-        message: str,
-        role: Role,
-        history: list[Turn],
-        screened: tuple[list[float], Route],
-        backend: str,
-        retrieval: RetrievalMode,
-        brief: Brief | None,
-        query: str,
+        self, asked: Asked, brief: Brief | None, query: str
     ) -> Generator[str, None, Answer]:
+        """The answerer's reply, streamed (retrieved with ``query`` by the composer)."""
         answer: Answer | None = None
         for item in self.answerer.stream(
-            message,
-            role,
-            history,
-            backend,
-            retrieval,
+            asked.message,
+            asked.role,
+            asked.history,
+            asked.backend,
+            asked.retrieval,
             brief=brief,
-            query=query if backend == "composer" else None,
-            screened=screened,
+            query=query if asked.backend == "composer" else None,
+            screened=asked.screened,
         ):
             if isinstance(item, Answer):
                 answer = item

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.conversation.acts import ActReading, Revision
+from assistant.conversation.acts import ActReading, Revision, TurnAct
 from assistant.conversation.state import ConversationState, Facts
 from assistant.drafting.models import MessageKind
 from assistant.models import Turn
@@ -60,16 +60,7 @@ class TurnFacts(BaseModel):
 
 
 class TurnReading(BaseModel):
-    act: Literal[
-        "new_question",
-        "follow_up",
-        "draft_request",
-        "revision",
-        "more",
-        "clarify_answer",
-        "closing",
-        "off_topic",
-    ]
+    act: TurnAct
     draft: Literal["message", "feedback", "agenda", "agreement", "any"] | None = None
     message: MessageKind | None = None
     revision: Revision | None = None
