@@ -376,6 +376,8 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     dataset.write_text(SMALL_DATASET)
     page.get_by_role("tab", name="Evaluate").click()
     panel = page.get_by_role("tabpanel")
+    expect(panel.get_by_text("Failing cases")).to_be_hidden()  # no empty tables before a run
+    expect(panel.get_by_text("Graded answers")).to_be_hidden()
     page.locator("#dataset-file input[type=file]").set_input_files(dataset)
     page.get_by_label("Compare with").click()
     page.get_by_role("option", name="The previous run of this configuration").click()
@@ -390,6 +392,7 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     expect(panel.get_by_role("gridcell", name="classifier (whole)", exact=True)).to_be_visible()
     expect(panel.get_by_role("gridcell", name="always-fails", exact=True)).to_be_visible()
     expect(panel.locator(".eval-chart svg").first).to_be_visible()
+    expect(panel.get_by_text("Compared with the earlier run")).to_be_hidden()  # nothing to compare
 
     page.get_by_role("button", name="Run evaluation").click()
     expect(panel.get_by_text(re.compile(r"Compared with \S+: .*egressions"))).to_be_visible(

@@ -31,6 +31,11 @@ def table(section: Section | None) -> pd.DataFrame:
     return pd.DataFrame(section.rows, columns=section.header)
 
 
+def shown(frame: pd.DataFrame) -> Any:
+    """A results table, shown only when it has rows (no empty "1 2 3" placeholder table)."""
+    return gr.Dataframe(value=frame, visible=not frame.empty)
+
+
 def failing_cases(report: EvalReport) -> pd.DataFrame:
     rows = [
         [case.id, case.question, case.expect, case.mode, "; ".join(case.failures)]
@@ -114,15 +119,16 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         compare = gr.Dropdown([NO_COMPARISON], value="", label="Compare with")
     run = gr.Button("Run evaluation", variant="primary")
     summary = gr.Markdown()
-    overall = gr.Dataframe(label="Metrics", interactive=False, wrap=True)
-    comparison = gr.Dataframe(label="Compared with the earlier run", interactive=False, wrap=True)
-    by_topic = gr.Dataframe(label="By topic", interactive=False, wrap=True)
+    # The results tables appear with a run's results (each only when it has rows).
+    hidden: dict[str, Any] = {"interactive": False, "wrap": True, "visible": False}
+    overall = gr.Dataframe(label="Metrics", **hidden)
+    comparison = gr.Dataframe(label="Compared with the earlier run", **hidden)
+    by_topic = gr.Dataframe(label="By topic", **hidden)
     figures = gr.HTML()
-    failing = gr.Dataframe(label="Failing cases", interactive=False, wrap=True)
+    failing = gr.Dataframe(label="Failing cases", **hidden)
     routes = gr.Dataframe(
         label="Safety routes: the part of each question that decided its route, and its score",
-        interactive=False,
-        wrap=True,
+        **hidden,
     )
     report_file = gr.DownloadButton("Download full report (.html)", interactive=False)
 
@@ -136,10 +142,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
     grade = gr.Button("Grade answers")
     grade_summary = gr.Markdown()
     graded = gr.Dataframe(
-        label="Graded answers",
-        interactive=False,
-        wrap=True,
-        column_widths=["8%", "25%", "12%", "10%", "45%"],
+        label="Graded answers", column_widths=["8%", "25%", "12%", "10%", "45%"], **hidden
     )
 
     def compare_choices(request: gr.Request) -> dict[Any, Any]:
@@ -192,13 +195,13 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         return {
             **compare_choices(request),
             summary: summary_markdown(report) + note,
-            overall: table(parts.get("Overall")),
-            comparison: table(compared),
-            by_topic: table(parts.get("By topic")),
+            overall: shown(table(parts.get("Overall"))),
+            comparison: shown(table(compared)),
+            by_topic: shown(table(parts.get("By topic"))),
             figures: charts_html(report),
-            failing: failing_cases(report),
-            routes: table(
-                next((s for t, s in parts.items() if t.startswith("Safety routes")), None)
+            failing: shown(failing_cases(report)),
+            routes: shown(
+                table(next((s for t, s in parts.items() if t.startswith("Safety routes")), None))
             ),
             report_file: gr.DownloadButton(value=path, interactive=True),
         }
@@ -219,7 +222,7 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             f"**Graded {count} answer{'' if count == 1 else 's'}** · mean groundedness "
             f"{fmt(report.groundedness)} · mean key-point coverage {fmt(report.coverage)}"
         )
-        return {grade_summary: line, graded: graded_table(report)}
+        return {grade_summary: line, graded: shown(graded_table(report))}
 
     private: dict[str, Any] = {"api_visibility": "private"}
     run.click(
