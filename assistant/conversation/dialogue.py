@@ -58,6 +58,7 @@ class Asked:
     history: list[Turn]
     state: ConversationState
     screened: tuple[list[float], Route]  # the message's vector and its route
+    facts: dict[str, object]  # what the message states (read once, by ``understand``)
     backend: str
     retrieval: RetrievalMode
     detail: Detail
@@ -102,16 +103,18 @@ def decide(
     answered = any(t.speaker == "assistant" for t in history)
     if not answered and act in ("follow_up", "more", "clarify_answer", "revision"):
         return "new_question"
+    # The facts the clarifying questions ask for (triage.yaml): what an answer to one states.
+    answers_one = bool({q.fact for q in triage_rules().questions} & set(facts))
     if state.asked is not None and (
         act == "clarify_answer"
         or (
             act in ("follow_up", "new_question")
             and words(message) <= _SHORT_ANSWER_WORDS
-            and ({"since", "cancels"} & set(facts))
+            and answers_one
         )
     ):
         return "clarify_answer"
-    if act == "clarify_answer" and not {"since", "cancels"} & set(facts):
+    if act == "clarify_answer" and not answers_one:
         return "follow_up"  # an answer to a question nobody asked, saying nothing it asks
     if act == "new_question" and answered and state.situation:
         # Half-way between a new question and a follow-up, or not sure and speaking of the
@@ -196,7 +199,9 @@ class Dialogue:
             route = route.model_copy(
                 update={"category": "in_scope", "reason": f"a turn of the conversation ({act})"}
             )
-        asked = Asked(message, who, history, state, (vector, route), backend, retrieval, detail)
+        asked = Asked(
+            message, who, history, state, (vector, route), facts, backend, retrieval, detail
+        )
         replies = conversation_replies()
         answer: Answer
         if act == "revision" and state.draft is None and reading.revision == "longer":
@@ -259,8 +264,7 @@ class Dialogue:
         if act in ("follow_up", "more", "clarify_answer"):
             return state.model_copy(update={"more": answer.more if answer else [], "asked": None})
         if act in ("draft_request", "revision") and answer is None:
-            if state.lead_doc is None and state.situation:
-                state = state.model_copy(update={"lead_doc": self._lead_doc(state.situation, role)})
+            state = self._with_lead_doc(state, role)
             return state.model_copy(update={"draft": self._planned(reading, act, state, role)})
         return state
 
@@ -277,7 +281,7 @@ class Dialogue:
         """A new question: a short answer (the long form with ``detail="full"``), then the
         one clarifying question its situation calls for and what more it offers."""
         replies = conversation_replies()
-        known = {**asked.state.facts.known(), **read_facts(asked.message)}
+        known = {**asked.state.facts.known(), **asked.facts}
         pending = [q for q in questions_for(asked.message) if q.fact not in known][:1]
         ask = replies.ask.format(question=pending[0].prompt) if pending else ""
         # A situation that calls for feedback (what the other did) gets no message at its end.
@@ -293,8 +297,7 @@ class Dialogue:
         message, state = asked.message, asked.state
         replies = conversation_replies()
         questions = triage_rules().questions
-        given = read_facts(message)
-        answered = [i for i, q in enumerate(questions) if q.fact in given]
+        answered = [i for i, q in enumerate(questions) if q.fact in asked.facts]
         question = state.asked if state.asked is not None else next(iter(answered), None)
         if act == "clarify_answer" and question is not None:
             fact = questions[question].says.format(answer=message.strip().rstrip("."))
@@ -435,8 +438,7 @@ class Dialogue:
         replies = conversation_replies()
         if not state.situation:
             state = state.model_copy(update={"situation": message})
-        if state.lead_doc is None:
-            state = state.model_copy(update={"lead_doc": self._lead_doc(state.situation, role)})
+        state = self._with_lead_doc(state, role)
         last = self._planned(reading, act, state, role)
         written = self.drafts.written(last, state, role)
         if act == "revision" and state.draft is not None:
@@ -462,8 +464,11 @@ class Dialogue:
         )
         return answer, state.model_copy(update={"draft": last, "more": [], "asked": None})
 
-    def _lead_doc(self, text: str, role: Role) -> str | None:
-        """The guide closest to a situation (what kind of draft it calls for)."""
+    def _with_lead_doc(self, state: ConversationState, role: Role) -> ConversationState:
+        """The state with the guide closest to its situation, when it has none yet (what kind
+        of draft a request that names none calls for)."""
+        if state.lead_doc is not None or not state.situation:
+            return state
         settings = self.answerer.settings
         options = RetrievalOptions(
             mode=settings.retrieval,
@@ -471,8 +476,9 @@ class Dialogue:
             role=role,
             exclude_topics=frozenset({"safety"}),
         )
-        found = self.answerer.retriever.retrieve(text, options)
-        return documents_by_evidence(found.chunks)[0] if found.chunks else None
+        found = self.answerer.retriever.retrieve(state.situation, options)
+        lead = documents_by_evidence(found.chunks)[0] if found.chunks else None
+        return state.model_copy(update={"lead_doc": lead})
 
     def replay(self, history: list[Turn], role: str) -> ConversationState:
         """The state a conversation's earlier turns leave (a client that keeps its own
