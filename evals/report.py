@@ -14,32 +14,13 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assistant.models import Route
+from evals.glossary import entries, labels
 from evals.history import Comparison
 from evals.results import SAFETY_MODES, CaseResult, EvalRun, Summary
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-METRIC_LABELS = {
-    "hit_at_1": "hit@1",
-    "hit_at_k": "hit@k",
-    "mrr": "MRR",
-    "ndcg_at_k": "nDCG@k",
-    "recall_at_k": "recall@k",
-    "coverage": "key-point coverage",
-    "groundedness": "groundedness",
-    "citation_precision": "citation precision",
-    "mode_accuracy": "mode accuracy",
-    "safety_accuracy": "safety accuracy (refusal/escalation cases)",
-    "escalation_recall": "escalation recall",
-    "escalations_helped": "disclosures escalated or answered after a pointer to help",
-    "ordinary_answered": "ordinary messages answered (not escalated or refused)",
-    "refusal_recall": "refusal recall",
-    "faithfulness": "judge: faithfulness",
-    "relevance": "judge: answer relevance",
-    "latency_p50_ms": "latency p50 (ms)",
-    "latency_p95_ms": "latency p95 (ms)",
-}
 GROUP_METRICS = {  # per-topic and per-role columns, with short headers
     "hit_at_k": "hit@k",
     "coverage": "coverage",
@@ -74,7 +55,7 @@ def _overall(runs: list[EvalRun]) -> Section:
     judged = any(run.config.judge for run in runs)
     rows = [
         [label, *(fmt(getattr(run.overall, metric), metric) for run in runs)]
-        for metric, label in METRIC_LABELS.items()
+        for metric, label in labels().items()
         if judged or metric not in ("faithfulness", "relevance")
     ]
     rows.append(["failing cases", *(f"{run.overall.failing}/{run.overall.n}" for run in runs)])
@@ -169,7 +150,7 @@ def _safety_routes(run: EvalRun) -> Section | None:
 def _comparison(comparison: Comparison) -> Section:
     rows = [
         [
-            METRIC_LABELS[d.metric],
+            labels()[d.metric],
             fmt(d.before, d.metric),
             fmt(d.after, d.metric),
             fmt(d.delta, d.metric, sign="+"),
@@ -292,6 +273,7 @@ details{border:1px solid #d0d7de;border-radius:6px;padding:.4rem .8rem;margin:.4
 summary{cursor:pointer;font-weight:600}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:.6rem;border-radius:6px}
 .fail{color:#82071e}
+.glossary dt{font-weight:600;margin-top:.5rem}.glossary dd{margin:0 0 0 1rem}
 """
 
 
@@ -328,6 +310,13 @@ def _html_case(case: CaseResult) -> str:
     )
 
 
+def _html_glossary() -> str:
+    terms = "".join(
+        f"<dt>{html.escape(name)}</dt><dd>{html.escape(means)}</dd>" for name, means in entries()
+    )
+    return f"<h2>What the numbers mean</h2><dl class=glossary>{terms}</dl>"
+
+
 def _charts(runs: list[EvalRun]) -> str:
     from evals import charts
 
@@ -338,6 +327,7 @@ def to_html(report: EvalReport) -> str:
     """A single self-contained HTML page: tables, inline SVG charts and the failing cases."""
     body = [_html_table(s) for s in sections(report)]
     body.append(_charts(report.runs))
+    body.append(_html_glossary())
     for run in report.runs:
         body.append(
             f"<h2>Failing cases — {html.escape(run.config.label)} ({len(run.failing)})</h2>"

@@ -145,7 +145,7 @@ def test_unconfigured_backend_suggests_composer(built_home, monkeypatch):
     result = invoke("ask", "how do I find a mentor", "--backend", "openai", "--home",
                     str(built_home))  # fmt: skip
     assert result.exit_code == 1
-    assert "COACH_OPENAI_BASE_URL" in result.output and "--backend composer" in result.output
+    assert "COACH_OPENAI_BASE_URL" in result.output and "composer answer engine" in result.output
 
 
 @pytest.mark.integration

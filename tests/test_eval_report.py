@@ -123,3 +123,29 @@ def test_the_safety_routes_table_shows_why_each_case_was_routed():
     ]
     assert table.rows[1][2] == "answer + notice" and table.rows[1][4] == "in_scope (near crisis)"
     assert "my mentor has been ghosting me" in to_markdown(EvalReport(runs=[make_run(cases)]))
+
+
+def test_the_html_report_explains_every_metric_it_shows(report):
+    """Each metric row of the Overall table has a plain-words entry in the report's glossary."""
+    from html import escape
+
+    from evals.glossary import glossary
+
+    page = to_html(report)
+    assert "What the numbers mean" in page
+    overall = page.split("<h2>Overall</h2>")[1].split("</table>")[0]
+    for metric in glossary().values():
+        if f"<td>{metric.label}</td>" in overall:
+            assert f"<dt>{escape(metric.label)}</dt><dd>{escape(metric.means)}</dd>" in page
+    assert "<dt>MRR</dt>" in page and "reciprocal rank" in page
+
+
+def test_a_glossary_entry_for_no_metric_is_refused(tmp_path):
+    from assistant.data_files import load_data_file
+    from assistant.errors import DataFileError
+    from evals.glossary import Glossary
+
+    path = tmp_path / "metrics.yaml"
+    path.write_text("metrics:\n  hit_at_one:\n    label: hit@1\n    means: A typo.\n")
+    with pytest.raises(DataFileError, match="hit_at_one"):
+        load_data_file(path, Glossary)

@@ -66,7 +66,7 @@ def test_unreachable_openai_server_names_the_setting(coach, monkeypatch):
     monkeypatch.setattr(coach.settings, "openai_base_url", f"http://127.0.0.1:{free_port()}/v1")
     with pytest.raises(BackendError, match="COACH_OPENAI_BASE_URL") as error:
         coach.ask(QUESTION, backend="openai")
-    assert "--backend composer" in str(error.value)
+    assert "composer answer engine" in str(error.value)
 
 
 @pytest.mark.integration

@@ -68,14 +68,17 @@ def open_tab(page, name: str) -> None:
 
 
 def every_tab(page, label: str) -> dict[str, list[str]]:
-    problems = {}
+    """axe's serious findings on each tab (none: an empty dict); the page keeps one width."""
+    problems, widths = {}, {}
     for name in TABS:
         open_tab(page, name)
         snap(page, f"tab-{label}-{name.split()[0].lower()}")
+        widths[name] = page.locator(".gradio-container").first.bounding_box()["width"]
         if found := serious(page):
             problems[name] = found
     for name, found in problems.items():  # shown with the failure
         print(f"\n{label} {name}:\n  " + "\n  ".join(found))
+    assert len(set(widths.values())) == 1, f"the page width changes from tab to tab: {widths}"
     return problems
 
 

@@ -45,7 +45,9 @@ THEME = gr.themes.Default(primary_hue="teal", secondary_hue="slate").set(
     button_cancel_text_color="white",
 )
 CSS = """
-.gradio-container { max-width: 1280px !important; margin: 0 auto; }
+/* One page width on every tab: the container fills the window up to 1280px, never sizing to
+   the open tab's content. */
+.gradio-container { width: 100% !important; max-width: 1280px !important; margin: 0 auto; }
 .eval-charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .eval-chart { flex: 1 1 420px; min-width: 0; }
 .eval-chart svg { max-width: 100%; height: auto; }

@@ -12,6 +12,7 @@ from assistant.errors import InputError
 from evals import charts
 from evals.dataset import DATASETS, DEFAULT_DATASET, load_dataset
 from evals.evaluate import evaluate
+from evals.glossary import entries
 from evals.grading import GradeReport, grade_answers, read_answers
 from evals.history import saved_runs
 from evals.report import EvalReport, Section, fmt, sections, to_html
@@ -83,6 +84,11 @@ def graded_table(report: GradeReport) -> pd.DataFrame:
     )
 
 
+def glossary_markdown() -> str:
+    """Each metric's name and what it means, as the HTML report prints them."""
+    return "\n".join(f"- **{esc(name)}**: {esc(means)}" for name, means in entries())
+
+
 def shipped_dataset(name: str) -> Path:
     """A shipped dataset by the name the page shows; anything else a client sends (a server
     path included) is refused."""
@@ -125,12 +131,16 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
     comparison = gr.Dataframe(label="Compared with the earlier run", **hidden)
     by_topic = gr.Dataframe(label="By topic", **hidden)
     figures = gr.HTML()
-    failing = gr.Dataframe(label="Failing cases", **hidden)
+    failing = gr.Dataframe(
+        label="Failing cases", column_widths=["10%", "38%", "11%", "11%", "30%"], **hidden
+    )
     routes = gr.Dataframe(
         label="Safety routes: the part of each question that decided its route, and its score",
         **hidden,
     )
     report_file = gr.DownloadButton("Download full report (.html)", interactive=False)
+    with gr.Accordion("What the numbers mean", open=False):
+        gr.Markdown(glossary_markdown())
 
     gr.Markdown("### Grade answers written elsewhere")
     answers = gr.File(
@@ -229,7 +239,14 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
         run_evaluation,
         [dataset, upload, backend, retrieval, compare],
         [compare, summary, overall, comparison, by_topic, figures, failing, routes, report_file],
+        show_progress_on=summary,  # one progress bar, under the button, covering no control
         **private,
     )
-    grade.click(grade_file, [answers, dataset], [grade_summary, graded], **private)
+    grade.click(
+        grade_file,
+        [answers, dataset],
+        [grade_summary, graded],
+        show_progress_on=grade_summary,
+        **private,
+    )
     demo.load(readable_errors(compare_choices), None, compare, **private)

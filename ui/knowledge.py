@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from assistant.coach import Coach
 
 FILE_TYPES = list(SUPPORTED_SUFFIXES)
-HEADERS = ["ID", "Title", "Chunks", "Kind", "Source", "Held back (not cited)"]
+HEADERS = ["ID", "Title", "Passages", "Kind", "File", "Held back (not cited)"]
 
 
 def report_markdown(report: IngestReport) -> str:
@@ -40,7 +40,7 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
     """The Knowledge tab's components and events (inside ``demo``, an open gr.Blocks); only
     program leads change the knowledge."""
     gr.Markdown(
-        "Add your own guides and notes (.md, .txt, .pdf, .html). The coach then cites them "
+        f"Add your own guides and notes ({', '.join(FILE_TYPES)}). The coach then cites them "
         "alongside the built-in best practice."
     )
     files = gr.File(
@@ -57,7 +57,7 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
         label="Documents",
         interactive=False,
         wrap=True,
-        column_widths=["16%", "24%", "7%", "9%", "20%", "24%"],
+        column_widths=["16%", "22%", "10%", "9%", "19%", "24%"],
     )
     with gr.Row(equal_height=True):
         chosen = gr.Dropdown(label="Document to remove", choices=[], value=None, scale=3)
@@ -71,7 +71,7 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
                 d.title,
                 d.chunk_count,
                 "built-in" if d.builtin else "yours",
-                d.source,
+                Path(d.source).name,  # the file's name: server paths are not the reader's business
                 held_cell(d),
             ]
             for d in documents
@@ -111,6 +111,6 @@ def build(demo: gr.Blocks, coach: Coach, viewer: Viewer) -> None:
         return {**listing(), status: message}
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    add.click(ingest, files, [table, chosen, status, files], **private)
+    add.click(ingest, files, [table, chosen, status, files], show_progress_on=status, **private)
     remove.click(remove_document, chosen, [table, chosen, status], **private)
     demo.load(readable_errors(listing), None, [table, chosen], **private)

@@ -418,7 +418,7 @@ class KnowledgeIndex:
         if found is None:
             raise InputError(
                 f"No document '{doc_id_or_path}' in the index.",
-                "Run 'coach list' to see document ids.",
+                "The list of documents shows each one's id.",
             )
         return found
 
@@ -484,14 +484,14 @@ class KnowledgeIndex:
                 f"{document.doc_id} has no held section"
                 + (f" '{section}'" if section else "")
                 + (f" (held: {names})." if names else "."),
-                "Run 'coach list' to see the held sections of each document.",
+                "The list of documents shows each one's held sections.",
             )
         path = Path(document.source)
         if not path.is_file():
             raise InputError(
                 f"{document.doc_id}: its file {path.name} is gone, so its held sections "
                 "cannot be indexed.",
-                "Add the file again with 'coach ingest' (or upload it), then approve.",
+                "Add the file again, then approve.",
             )
         self.catalog.approve([h.chunk_id for h in chosen])
         run = IngestRun(self, document.builtin, 1, None)

@@ -111,7 +111,7 @@ class LexicalIndex:
         except ValueError as exc:  # the lock file is held
             raise IndexUnavailableError(
                 f"The lexical index at {self.directory} is being written by another process.",
-                "Wait for the other 'coach ingest' or 'coach reindex' to finish, then retry.",
+                "Wait for the other indexing to finish, then retry.",
             ) from exc
         if everything:
             writer.delete_all_documents()
