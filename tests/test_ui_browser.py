@@ -398,9 +398,13 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     expect(panel.get_by_text(re.compile(r"Compared with \S+: .*egressions"))).to_be_visible(
         timeout=ANSWER_WAIT_MS
     )
+    page.get_by_text("What the numbers mean").click()  # the glossary, in plain words
+    expect(panel.get_by_text("Mean reciprocal rank")).to_be_visible()
+    snap(page, "evaluate-results")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download full report (.html)").click()
-    assert "Mentor Coach evaluation" in Path(download.value.path()).read_text()
+    report = Path(download.value.path()).read_text()
+    assert "Mentor Coach evaluation" in report and "What the numbers mean" in report
 
     answers = tmp_path / "answers.csv"
     answers.write_text(
