@@ -32,6 +32,17 @@ from assistant.conversation.state import ConversationState
         ("she does", {"pronoun": "she", "cancels": "they do"}),
         ("about two months", {"since": "about two months"}),
         ("How do I write SMART goals?", {}),
+        # Accented names, a title kept with the name, a name typed in lower case.
+        ("ok back to it. her name is Lucía, she talked over the client twice on Tuesday",
+         {"name": "Lucía", "pronoun": "she", "day": "Tuesday",
+          "behavior": "talked over the client twice on Tuesday"}),
+        ("My mentor, Dr. Okafor, has cancelled our last three meetings",
+         {"name": "Dr. Okafor", "other": "mentor"}),
+        ("my mentee tomás hasnt replied to my last couple messages",
+         {"name": "Tomás", "other": "mentee"}),
+        ("also can you write some feedback for grace, her handover notes are great",
+         {"name": "Grace", "pronoun": "she"}),
+        ("my mentor really never replies", {"other": "mentor", "behavior": "never replies"}),
     ],
 )  # fmt: skip
 def test_facts_are_read_from_what_the_person_says(message, expected):

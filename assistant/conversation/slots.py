@@ -18,10 +18,15 @@ from assistant.data_files import DataModel, Regex, Text, any_of, load_data_file
 from assistant.resources import package_folder
 
 SLOTS_FILE = package_folder("assistant.conversation", "data") / "slots.yaml"
+# What ``{Name}`` stands for in name and sender patterns: a capital, then small letters
+# (accented Latin letters included), maybe hyphenated ("Anne-Marie").
+_CAPITAL, _SMALL = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+NAME = f"[{_CAPITAL}][{_SMALL}]+(?:-[{_CAPITAL}][{_SMALL}]+)?"
 
 
 class SlotsFile(DataModel):
     name: tuple[Regex, ...] = Field(min_length=1)
+    lowercase_name: tuple[Regex, ...] = ()
     not_names: frozenset[Text] = frozenset()
     other: dict[str, tuple[Regex, ...]]
     pronouns: dict[str, tuple[Regex, ...]]
@@ -51,10 +56,15 @@ class SlotsFile(DataModel):
             "goal": self.goal,
         }
         found = {key: [re.compile(p, re.I) for p in patterns] for key, patterns in lists.items()}
-        found["name"] = [re.compile(p) for p in self.name]
-        found["sender"] = [re.compile(p) for p in self.sender]
+        found["name"] = [re.compile(p.replace("{Name}", NAME)) for p in self.name]
+        found["lowercase_name"] = [re.compile(p, re.I) for p in self.lowercase_name]
+        found["sender"] = [re.compile(p.replace("{Name}", NAME)) for p in self.sender]
         found["behavior"] = [re.compile(p) for p in self.behavior]
         return found
+
+    @cached_property
+    def not_names_folded(self) -> frozenset[str]:
+        return frozenset(word.casefold() for word in self.not_names)
 
     @cached_property
     def minute_words_pattern(self) -> re.Pattern[str]:
@@ -114,19 +124,31 @@ def _minutes(text: str, rules: SlotsFile) -> int | None:
     return rules.minute_words[spoken[-1].lower()] if spoken else None
 
 
+def _name(text: str, rules: SlotsFile) -> str | None:
+    """The other person's name said last (the longest where two end together: "Dr. Okafor"
+    over "Okafor"); in a message typed all in lower case, read by its own patterns and
+    written with a capital."""
+    lowercase = text == text.lower()
+    patterns = rules.compiled["lowercase_name" if lowercase else "name"]
+    found = [
+        (m.end("name"), len(m.group("name")), m.group("name"))
+        for pattern in patterns
+        for m in pattern.finditer(text)
+        if m.group("name").casefold() not in rules.not_names_folded
+    ]
+    if not found:
+        return None
+    name = max(found)[2]
+    return "-".join(part.capitalize() for part in name.split("-")) if lowercase else name
+
+
 def read_facts(text: str, rules: SlotsFile | None = None) -> dict[str, object]:
     """The facts ``text`` states (only those it states), ready for ``ConversationState``."""
     rules = rules or slot_rules()
     compiled = rules.compiled
     found: dict[str, object] = {}
-    names = [
-        m.group("name")
-        for pattern in compiled["name"]
-        for m in pattern.finditer(text)
-        if m.group("name") not in rules.not_names
-    ]
-    if names:
-        found["name"] = names[-1]
+    if (name := _name(text, rules)) is not None:
+        found["name"] = name
     for slot in ("cadence", "day", "time", "since", "goal"):
         if (value := _first(compiled[slot], text, slot)) is not None:
             found[slot] = value
