@@ -111,7 +111,15 @@ BROKEN = [
     ("agendas", "focus: [goals]", "focus: [goal]", "'goals', 'challenges' or 'progress'"),
     ("agendas", "title: Check-in\n", "title: Check-in\n        wieght: 1\n", "wieght"),
     ("agendas", "optional: true", "optional: true\n        focus: []", "never appears"),
-    ("agendas", "purpose: Work on the goals, most important first.", "purpose: ' '", "empty"),
+    ("agendas", "text: Work on the goals, most important first.", "text: ' '", "empty"),
+    (
+        "agendas",
+        "casual: Dig into the goals, biggest one first.",
+        "casual: Dig into {goal}, biggest one first.",
+        "block 'Goals', purpose (casual): 'Dig into {goal}, biggest one first.' uses {goal}",
+    ),
+    ("agendas", "formal: Address the goals", "formal: Address {0} goals", "not a plain {placeh"),
+    ("agendas", "          warm: Work through the goals", "          wram: Work through", "wram"),
     ("messages", "{about}. Would", "{abuot}. Would", "uses {abuot}"),
     ("messages", "to: [mentor, mentee]", "to: [mentor]", "no template for reschedule"),
     ("messages", "        needs: detail", "        needs: details", "'details' is not one of"),
@@ -137,6 +145,13 @@ BROKEN = [
     ("agreement", "title: Feedback", "title: Boundaries", "more than one section"),
     ("agreement", "  - off-limits topics\n", "", "uses {off-limits topics}"),
     ("agreement", "  - how many\n", "  - how.many\n", "'how.many' cannot be a {placeholder}"),
+    (
+        "agreement",
+        'casual: "Topics we\'ll skip: {off-limits topics}."',
+        "casual: Topics we'll skip.",
+        "section 'Boundaries' (casual): \"Topics we'll skip.\" leaves out {off-limits topics}",
+    ),
+    ("agreement", "may decline a request.", "may decline {a request}.", "uses {a request}"),
     ("tone", "- rude\n", "- rude(\n", "'rude(' is not a regular expression"),
     ("tone", "not_after: [we, i]", "not_after: [we, i+]", "rules.absolute"),
     ("tone", "  length: ", "  lenth: ", "practice.lenth"),
@@ -242,6 +257,57 @@ def test_an_edited_agreement_clause_changes_the_agreement(tmp_path, monkeypatch)
     assert "Both may decline a request." in clauses
     assert "Ana is not Bo's manager or, by default, their sponsor." in clauses
     assert drafted.warnings == []
+
+
+def test_a_purpose_or_clause_without_variants_is_its_standard_text_in_every_voice(
+    tmp_path, monkeypatch
+):
+    agendas = edited_copy(
+        tmp_path,
+        agenda.AGENDAS_FILE,
+        """        purpose:
+          text: Work on the goals, most important first.
+          casual: Dig into the goals, biggest one first.
+          formal: Address the goals in order of priority.
+          warm: Work through the goals together, starting with the one that matters most.
+""",
+        "        purpose: Work on {which} goals.\n",
+    )
+    monkeypatch.setattr(agenda, "agendas", lambda: agenda.load_agendas(agendas))
+    sections = edited_copy(
+        tmp_path,
+        agreement.AGREEMENT_FILE,
+        """      - text: We meet {cadence} for {minutes} minutes, by {channels}.
+        casual: We'll catch up {cadence} for {minutes} minutes, by {channels}.
+        formal: Meetings take place {cadence}, for {minutes} minutes, by {channels}.
+        warm: We'll get together {cadence} for {minutes} minutes, by {channels}.
+""",
+        "      - We meet {cadence}.\n",
+    )
+    monkeypatch.setattr(agreement, "agreement_sections", lambda: agreement.load_agreement(sections))
+    for style in ("standard", "short", "casual", "formal", "warm"):
+        request = AgendaRequest(session="regular", goals=["lead a team"], style=style)
+        drafted = agenda.draft_agenda(FakeTools(), request)
+        (goals,) = [item for item in drafted.items if item.focus]
+        assert goals.purpose == "Work on {which} goals."  # shown as written, its blank kept
+        assert drafted.style == style
+        signed = agreement.draft_agreement(
+            FakeTools(), AgreementRequest(cadence="weekly", style=style)
+        )
+        assert "We meet weekly." in [c for section in signed.sections for c in section.clauses]
+
+
+def test_a_voice_of_an_agenda_purpose_keeps_its_blanks(tmp_path):
+    copy = edited_copy(
+        tmp_path,
+        agenda.AGENDAS_FILE,
+        "text: Work on the goals, most important first.",
+        "text: Work on the goals, most important first, by {date}.",
+    )
+    with pytest.raises(DataFileError) as raised:
+        agenda.load_agendas(copy)
+    assert "block 'Goals', purpose (casual): " in str(raised.value)
+    assert "leaves out {date} of the text" in str(raised.value)
 
 
 def test_an_added_tone_word_is_flagged(tmp_path, monkeypatch):

@@ -8,6 +8,9 @@ from typing import get_args
 import pytest
 from langchain_core.runnables import RunnableLambda
 
+from assistant.conversation.drafts import DraftWriter
+from assistant.conversation.state import ConversationState, LastDraft
+from assistant.data_files import placeholders
 from assistant.drafting.agenda import agendas, allocate, draft_agenda, select_blocks
 from assistant.drafting.agreement import agreement_sections, draft_agreement
 from assistant.drafting.borrowed import Borrowed
@@ -642,6 +645,10 @@ def test_no_style_sends_a_sentence_of_the_guides():
         given = [str(value) for value in request.model_dump().values()]
         for style in STYLES:
             borrowed += guides.found_in(in_style(request, style).text, given)
+    agreement = AgreementRequest(mentor="Ana", mentee="Bo", goals=GOALS)
+    for style in STYLES:  # an agreement's clauses are sent too
+        clauses = [clause for s in in_style(agreement, style).sections for clause in s.clauses]
+        borrowed += [run for clause in clauses for run in guides.found_in(clause)]
     assert borrowed == []
 
 
@@ -660,8 +667,7 @@ def test_a_short_agenda_keeps_the_essential_blocks_with_one_question_each(sessio
     assert [e for item in short.items for e in item.focus] == [f"Goal: {g}" for g in GOALS]
     assert (len(short.prepare), len(short.follow_up)) == (2, 1)
     assert (len(standard.prepare), len(standard.follow_up)) == (4, 3)
-    for voice in VOICES:  # an agenda has no voice: the standard agenda, said to be standard
-        assert in_style(request, voice) == standard
+    assert [i.purpose for i in short.items] == [blocks[i.title].purpose.text for i in short.items]
 
 
 @pytest.mark.unit
@@ -672,8 +678,112 @@ def test_a_short_agreement_keeps_only_the_essential_sections():
     assert [s.title for s in short.sections] == kept
     assert len(kept) < len(standard.sections) and short.style == "short"
     assert short.sections[0] == standard.sections[0]
-    for voice in VOICES:
-        assert in_style(request, voice) == standard
+    assert [s.clauses for s in short.sections] == [
+        s.clauses for s in standard.sections if s.title in kept
+    ]
+
+
+VOICE_PAIRS = [("casual", "formal"), ("casual", "warm"), ("formal", "warm")]
+BLANK = re.compile(r"\{[^{}]+\}")  # a placeholder left for the person to fill in
+
+
+@pytest.mark.parametrize("session", get_args(SessionType))
+@pytest.mark.unit
+def test_an_agenda_in_each_voice_rewords_every_purpose_and_keeps_the_rest(session):
+    request = AgendaRequest(
+        session=session, goals=GOALS, progress="led one meeting", challenges=["nerves"]
+    )
+    drafts = {style: in_style(request, style) for style in ("standard", *VOICES)}
+    standard = drafts["standard"]
+    shown = {block.title for block in agendas().sessions[session].blocks}
+    assert {item.title for item in standard.items} == shown  # every block, so every purpose
+    for style, draft in drafts.items():
+        assert draft.style == style
+        assert (draft.title, draft.session, draft.minutes) == (
+            standard.title,
+            standard.session,
+            standard.minutes,
+        )
+        assert [item.model_dump(exclude={"purpose"}) for item in draft.items] == [
+            item.model_dump(exclude={"purpose"}) for item in standard.items
+        ]
+        assert (draft.prepare, draft.follow_up) == (standard.prepare, standard.follow_up)
+        assert draft.citations == standard.citations
+        if style != "standard":
+            for ours, theirs in zip(draft.items, standard.items, strict=True):
+                assert ours.purpose != theirs.purpose, (style, ours.title)
+    for one, other in VOICE_PAIRS:
+        pairs = zip(drafts[one].items, drafts[other].items, strict=True)
+        assert all(a.purpose != b.purpose for a, b in pairs), (one, other)
+    assert len({to_text(draft) for draft in drafts.values()}) == len(drafts)
+
+
+@pytest.mark.unit
+def test_an_agreement_in_each_voice_rewords_every_clause_and_keeps_every_fact():
+    request = AgreementRequest(
+        mentor="Ana",
+        mentee="Bo",
+        goals=GOALS,
+        cadence="every two weeks",
+        minutes=45,
+        channels=["video", "phone"],
+        months=6,
+        review="1 March",
+    )
+    facts = ["Ana", "Bo", *GOALS, "every two weeks", "45", "video or phone", "6 months", "1 March"]
+    drafts = {style: in_style(request, style) for style in ("standard", *VOICES)}
+    standard = drafts["standard"]
+    for style, draft in drafts.items():
+        assert draft.style == style and draft.title == standard.title
+        assert [s.title for s in draft.sections] == [s.title for s in standard.sections]
+        assert [s.guidance for s in draft.sections] == [s.guidance for s in standard.sections]
+        assert draft.citations == standard.citations
+        assert draft.sections[0] == standard.sections[0]  # the goals are the person's own
+        for ours, theirs in zip(draft.sections[1:], standard.sections[1:], strict=True):
+            assert len(ours.clauses) == len(theirs.clauses)
+            for clause, standard_clause in zip(ours.clauses, theirs.clauses, strict=True):
+                kept = [fact for fact in facts if fact in clause]
+                assert kept == [fact for fact in facts if fact in standard_clause], clause
+                assert sorted(BLANK.findall(clause)) == sorted(BLANK.findall(standard_clause))
+                if style != "standard":
+                    assert clause != standard_clause, (style, clause)
+    for one, other in VOICE_PAIRS:
+        for a, b in zip(drafts[one].sections[1:], drafts[other].sections[1:], strict=True):
+            assert all(x != y for x, y in zip(a.clauses, b.clauses, strict=True)), (one, other)
+
+
+@pytest.mark.parametrize("kind", ["agenda", "agreement"])
+@pytest.mark.unit
+def test_a_chat_asking_for_an_agenda_or_agreement_in_another_voice_gets_it(kind):
+    def write(request):
+        return in_style(request, request.style)
+
+    writer, state = DraftWriter(write), ConversationState()
+    shown = {
+        style: writer.written(LastDraft(kind=kind, style=style), state, "mentor").text
+        for style in ("standard", *VOICES)
+    }
+    assert len(set(shown.values())) == len(shown)
+    first = agendas().sessions["regular"].blocks[0].purpose
+    if kind == "agreement":
+        first = agreement_sections().sections[0].clauses[0]
+    for style, text in shown.items():
+        assert first.voiced(style) in text, style
+
+
+@pytest.mark.unit
+def test_every_voice_of_an_agenda_purpose_and_agreement_clause_keeps_its_placeholders():
+    wordings = [block.purpose for s in agendas().sessions.values() for block in s.blocks]
+    wordings += [clause for section in agreement_sections().sections for clause in section.clauses]
+    with_placeholders = 0
+    for wording in wordings:
+        needed = placeholders(wording.text)
+        with_placeholders += bool(needed)
+        for voice in VOICES:
+            variant = getattr(wording, voice)
+            assert variant and variant != wording.text, (voice, wording.text)
+            assert placeholders(variant) == needed, (voice, variant)
+    assert with_placeholders >= 10  # the agreement's clauses name the people, dates and times
 
 
 @pytest.mark.parametrize("style", STYLES)

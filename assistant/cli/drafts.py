@@ -39,7 +39,7 @@ OutOpt = Annotated[Path | None, typer.Option("--out", help="Write the draft to t
 StyleOpt = Annotated[
     DraftStyle,
     typer.Option(
-        help="short keeps the essentials; casual, formal and warm reword messages and feedback."
+        help="short keeps the essentials; casual, formal and warm change the voice of any draft."
     ),
 ]
 

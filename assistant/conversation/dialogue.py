@@ -45,8 +45,6 @@ UNSURE_FOLLOW_UP = 0.25
 SURE_NEW = 0.9
 # A request is most often the last sentence of a story ("... can you write me some feedback?").
 SURE_REQUEST = 0.7
-# What an agenda or an agreement can change (they have no tone to make warmer or formal).
-STYLELESS_CHANGES = ("shorter", "longer", "detail")
 
 
 @dataclass(frozen=True)
@@ -443,12 +441,7 @@ class Dialogue:
         written = self.drafts.written(last, state, role)
         if act == "revision" and state.draft is not None:
             change = reading.revision or "detail"
-            styled = last.kind in ("message", "feedback") or change in STYLELESS_CHANGES
-            intro = (
-                replies.revised.format(change=replies.changes[change])
-                if styled
-                else replies.no_style.format(kind=last.kind, change=replies.changes[change])
-            )
+            intro = replies.revised.format(change=replies.changes[change])
         else:
             intro = replies.intro(last.kind, state.facts, role)
         answer = Answer(

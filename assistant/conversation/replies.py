@@ -15,7 +15,6 @@ from assistant.resources import package_folder
 REPLIES_FILE = package_folder("assistant.conversation", "data") / "replies.yaml"
 _PLACEHOLDERS = {
     "revised": {"change"},
-    "no_style": {"kind", "change"},
     "follow_up": {"question"},
     "clarified": {"fact"},
     "ask": {"question"},
@@ -29,7 +28,6 @@ class ConversationReplies(DataModel):
     intros: dict[DraftKind, Text]
     revised: Text
     changes: dict[str, Text]
-    no_style: Text
     shortened: Text
     follow_up: Text
     clarified: Text

@@ -1,6 +1,8 @@
 """Session agendas: timed blocks from a template per session type (``data/agendas.yaml``),
 filled with cited practice. A short agenda keeps the blocks a short session would (``priority``
-1 and those covering the mentee's inputs), asks one question per block and gives less practice.
+1 and those covering the mentee's inputs), asks one question per block and gives less practice;
+a casual, formal or warm agenda has the same blocks, each purpose in that voice
+(``styles.Voiced``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import PositiveInt, model_validator
 
-from assistant.data_files import DataModel, Text, load_data_file, require_keys
+from assistant.data_files import DataModel, Text, load_data_file, placeholders, require_keys
 from assistant.drafting.grounding import Grounder
 from assistant.drafting.models import (
     Agenda,
@@ -20,8 +22,8 @@ from assistant.drafting.models import (
     AgendaRequest,
     Party,
     SessionType,
-    layout_style,
 )
+from assistant.drafting.styles import VoicedText
 from assistant.drafting.writer import write
 from assistant.resources import package_folder
 
@@ -38,7 +40,7 @@ class Block(DataModel):
     with focus inputs given is never dropped, one whose only focus is absent is left out."""
 
     title: Text
-    purpose: Text
+    purpose: VoicedText  # shown as written: a {blank} in it is left for the person to fill in
     query: Text
     weight: PositiveInt
     priority: PositiveInt = 1
@@ -50,6 +52,17 @@ class Block(DataModel):
     def _shown_sometimes(self) -> Block:
         if self.optional and not self.focus:
             raise ValueError(f"block {self.title!r} is optional with no focus: it never appears")
+        return self
+
+    @model_validator(mode="after")
+    def _voices_keep_blanks(self) -> Block:
+        where = f"block {self.title!r}, purpose"
+        try:
+            blanks = placeholders(self.purpose.text)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        known = ", ".join(f"{{{name}}}" for name in sorted(blanks)) or "none"
+        self.purpose.check(blanks, f"those of its text ({known})", where)
         return self
 
 
@@ -152,7 +165,7 @@ def draft_item(
     return AgendaItem(
         title=block.title,
         minutes=minutes,
-        purpose=block.purpose,
+        purpose=block.purpose.voiced(request.style),
         focus=[f"{label}: {text}" for label, text in inputs],
         prompts=grounder.questions(asking, 2 if minutes >= 10 and not short else 1),
         tips=tips,
@@ -166,7 +179,7 @@ def draft_agenda(tools: DraftTools, request: AgendaRequest, backend: str | None 
     grounder = tools.grounder(role=request.role)
     blocks = select_blocks(session, request)
     minutes = allocate(request.minutes, [block.weight for block in blocks])
-    style = layout_style(request.style)
+    style = request.style
     each, after = (1, 1) if style == "short" else (2, 3)  # practice to bring, to do afterwards
     body = AgendaBody(
         title=f"{session.title}: {request.minutes}-minute agenda",

@@ -1,5 +1,7 @@
 """Mentoring agreement drafts: the sections a good agreement covers (``data/agreement.yaml``),
-each with cited practice; a short agreement leaves out the sections marked ``short: false``."""
+each with cited practice; a short agreement leaves out the sections marked ``short: false``, a
+casual, formal or warm one has the same sections, their clauses in that voice
+(``styles.Voiced``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from assistant.data_files import (
     Blanks,
     DataModel,
     Text,
-    check_placeholders,
     load_data_file,
     template_placeholders,
 )
@@ -23,8 +24,8 @@ from assistant.drafting.models import (
     AgreementRequest,
     AgreementSection,
     DraftStyle,
-    layout_style,
 )
+from assistant.drafting.styles import VoicedText
 from assistant.drafting.wording import Placeholders
 from assistant.drafting.writer import write
 from assistant.resources import package_folder
@@ -37,11 +38,11 @@ FILLED = frozenset({"mentor", "mentee", "cadence", "minutes", "channels", "month
 
 
 class Section(DataModel):
-    """A section after the goals: its clause templates, the query for its practice and whether
-    a short agreement keeps it."""
+    """A section after the goals: its clause templates (each in every voice), the query for its
+    practice and whether a short agreement keeps it."""
 
     title: Text
-    clauses: tuple[Text, ...] = Field(min_length=1)
+    clauses: tuple[VoicedText, ...] = Field(min_length=1)
     query: Text
     short: bool = True
 
@@ -62,7 +63,7 @@ class AgreementFile(DataModel):
         known = f"{', '.join(f'{{{n}}}' for n in sorted(FILLED))} and the blanks listed"
         for section in self.sections:
             for clause in section.clauses:
-                check_placeholders(clause, allowed, known, f"section {section.title!r}")
+                clause.check(allowed, known, f"section {section.title!r}")
         titles = [section.title for section in self.sections]
         for title in titles:
             if title == "Goals" or titles.count(title) > 1:
@@ -97,7 +98,7 @@ def draft_agreement(
         }
     )
     data = agreement_sections()
-    style = layout_style(request.style)
+    style = request.style
     grounder = tools.grounder()
     goals = AgreementSection(
         title="Goals",
@@ -107,7 +108,7 @@ def draft_agreement(
     sections = [goals] + [
         AgreementSection(
             title=section.title,
-            clauses=[template.format_map(values) for template in section.clauses],
+            clauses=[clause.voiced(style).format_map(values) for clause in section.clauses],
             guidance=grounder.advice(grounder.search(section.query)),
         )
         for section in data.sections

@@ -6,8 +6,8 @@ carries ``[n]`` markers that point at ``citations``; parts expose the numbers th
 
 Every request takes a ``style`` (a chat revises its last draft by asking again in another
 style): ``short`` keeps the essentials; ``casual``, ``formal`` and ``warm`` use the template
-variants written for that voice (messages and feedback only: an agenda or agreement has no voice,
-so those give its standard draft). A draft says the style it was written in.
+variants written for that voice (a message's or feedback's paragraphs, an agenda's purposes, an
+agreement's clauses). A draft says the style it was written in.
 """
 
 from __future__ import annotations
@@ -40,12 +40,6 @@ def cited_numbers(*texts: str) -> list[int]:
 def strip_marks(text: str) -> str:
     """Text without its ``[n]`` markers."""
     return " ".join(CITATION_MARK.sub("", text).split())
-
-
-def layout_style(style: DraftStyle) -> DraftStyle:
-    """The style an agenda or agreement is written in: short, or else standard (its wording is
-    the program's, the same in every voice)."""
-    return "short" if style == "short" else "standard"
 
 
 def _squash(value: object) -> object:
@@ -84,8 +78,8 @@ class Draft(BaseModel):
 
 class AgendaRequest(DraftRequest):
     """What a mentoring session agenda should cover. A ``short`` agenda keeps the essential
-    blocks, one question each, and less practice; casual, formal and warm give the standard
-    agenda."""
+    blocks, one question each, and less practice; casual, formal and warm word the standard
+    agenda's purposes in that voice."""
 
     session: SessionType = "regular"
     minutes: int = Field(default=60, ge=15, le=180)
@@ -217,8 +211,8 @@ class MessageDraft(Draft, MessageBody):
 
 class AgreementRequest(DraftRequest):
     """Details for a mentoring agreement; anything not given becomes a ``{placeholder}``. A
-    ``short`` agreement has only the essential sections; casual, formal and warm give the
-    standard one."""
+    ``short`` agreement has only the essential sections; casual, formal and warm word the
+    standard one's clauses in that voice."""
 
     mentor: str | None = Field(default=None, max_length=80)
     mentee: str | None = Field(default=None, max_length=80)
