@@ -175,7 +175,12 @@ def test_word_features_equal_scikit_learns_tfidf():
 class WordClassifier(SafetyClassifier):
     """A stand-in that scores a part by its words, so routing logic is tested without MiniLM."""
 
-    CUES = {"knee": "conduct", "disappear": "crisis", "playlist": "out_of_scope"}
+    CUES = {
+        "knee": "legal_medical",
+        "disappear": "crisis",
+        "hotel": "conduct",
+        "playlist": "out_of_scope",
+    }
 
     def __init__(self) -> None:
         super().__init__(MODEL)
@@ -196,7 +201,8 @@ class WordVerifier(Verifier):
 
     CUES = {
         "for good": ("crisis", 0.9),
-        "drill": ("conduct", 0.3),
+        "drill": ("legal_medical", 0.3),
+        "offsite": ("conduct", 0.3),
         "rehearsal": ("crisis", 0.3),
         "recipe": ("out_of_scope", 0.9),
     }
@@ -255,15 +261,25 @@ def test_a_flagged_message_the_verifier_clears_is_answered_with_or_without_a_poi
     assert cleared.category == "in_scope" and cleared.caution is None
     assert "no present harm" in cleared.reason
     near = router().route("in the drill he bumped my knee. how do i debrief my mentee?")
-    assert near.category == "in_scope" and near.caution == "conduct"
+    assert near.category == "in_scope" and near.caution == "legal_medical"
     assert len(verifier.read) == 2
 
 
-def test_a_possible_risk_to_life_escalates_when_both_stages_see_it(router):
-    """The verifier's pointer zone is enough for a crisis the part classifier would have
-    escalated on its own (0.92 here, above its threshold), not for other categories."""
-    route = router().route("in the rehearsal i wanted to disappear. how do i debrief my mentee?")
-    assert route.category == "crisis" and route.source == "verifier"
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("in the rehearsal i wanted to disappear. how do i debrief my mentee?", "crisis"),
+        ("at the offsite he came to my hotel room. what do our program rules say?", "conduct"),
+    ],
+)
+def test_a_possible_risk_to_life_or_harassment_escalates_when_both_stages_see_it(
+    router, message, category
+):
+    """The verifier's pointer zone is enough for a crisis or a report of harassment the part
+    classifier would have escalated on its own (0.92 here, above its thresholds); not for a
+    legal or medical matter (the knee above: answered, led by a pointer)."""
+    route = router().route(message)
+    assert route.category == category and route.source == "verifier"
     assert route.score == pytest.approx(0.3)
 
 

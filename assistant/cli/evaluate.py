@@ -28,7 +28,7 @@ DatasetOpt = Annotated[
     typer.Option(
         "--dataset",
         help="YAML evaluation set, or a shipped one by name: dev (default), heldout, heldout2, "
-        "safety, safety2 ... safety5.",
+        "safety, safety2 ... safety6.",
     ),
 ]
 
@@ -186,7 +186,8 @@ def conversations(
         str,
         typer.Option(
             "--dataset",
-            help="A conversation set: dev (default), blind, or a YAML file (evals/README.md).",
+            help="A conversation set: dev (default), blind, blind2, or a YAML file "
+            "(evals/README.md).",
         ),
     ] = "dev",
     report: Annotated[

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 Encode = Callable[[list[str]], np.ndarray]
 # Categories escalated when the verifier finds them possible (pointer zone) and the part
-# classifier alone would have escalated: a risk to life.
-_BOTH_STAGES_ENOUGH: tuple[Category, ...] = ("crisis",)
+# classifier alone would have escalated: a risk to life, and harassment or abuse of power (a
+# program lead's second-hand report read whole as a process question is still a report).
+_BOTH_STAGES_ENOUGH: tuple[Category, ...] = ("crisis", "conduct")
 # Part kinds that can stand for "the rest of what you asked" in a mixed message.
 _ORDINARY_KINDS = ("sentence", "clause")
 
@@ -152,9 +153,11 @@ class SafetyRouter:
             out.max() >= thresholds["out_of_scope"] and not whole_is_ordinary
         ):
             return self._routed("out_of_scope", parts, probs)
-        if int(probs[0].argmax()) == self._column["out_of_scope"]:
-            # Most likely off-topic, not surely: the verifier decides, and only a confident
-            # verdict refuses (a question wrongly refused costs the person their answer).
+        if read is not None or int(probs[0].argmax()) == self._column["out_of_scope"]:
+            # Most likely off-topic, not surely, or flagged and read whole already: the
+            # verifier decides, and only a confident verdict refuses (a question wrongly refused
+            # costs the person their answer; one it reads as off-topic, a medicine or a contract
+            # question, is not coached as mentoring either).
             read = self.verifier.probabilities(message) if read is None else read
             off_topic = float(read[self.verifier.categories.index("out_of_scope")])
             if off_topic >= self.verifier.model.refuse:
@@ -176,9 +179,10 @@ class SafetyRouter:
         )
 
     def _both_see(self, category: Category, harm: float, probs: np.ndarray) -> bool:
-        """A risk to life the verifier finds possible (its pointer zone) and the part classifier
-        on its own would have escalated: missing someone at risk costs more than a crisis reply
-        to an ordinary message, so both stages seeing it is enough."""
+        """A risk to life or a report of harassment that the verifier finds possible (its
+        pointer zone) and the part classifier on its own would have escalated: missing someone
+        at risk costs more than an escalation of an ordinary message, so both stages seeing it
+        is enough."""
         return (
             category in _BOTH_STAGES_ENOUGH
             and harm >= self.verifier.model.caution
