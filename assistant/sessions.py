@@ -75,7 +75,8 @@ class SessionStore:
         )
         if row is None:
             raise InputError(
-                f"No conversation '{session_id}'.", "List conversations with 'coach sessions'."
+                f"No conversation '{session_id}'.",
+                "Your list of conversations shows each one's id.",
             )
         return row
 
@@ -83,7 +84,8 @@ class SessionStore:
         found = self._list(owner, session_id)
         if not found:
             raise InputError(
-                f"No conversation '{session_id}'.", "List conversations with 'coach sessions'."
+                f"No conversation '{session_id}'.",
+                "Your list of conversations shows each one's id.",
             )
         return found[0]
 

@@ -155,7 +155,7 @@ def test_remove_by_id_or_path_clears_both_indexes(small_coach, tmp_path):
     assert "pairing-notes" not in {d.doc_id for d in small_coach.documents()}
     assert small_coach.index.vectors.existing_ids(ids) == set()
     assert not set(ids) & small_coach.index.lexical.chunk_ids
-    with pytest.raises(InputError, match="coach list"):
+    with pytest.raises(InputError, match="list of documents shows each one's id"):
         small_coach.remove("pairing-notes")
 
 

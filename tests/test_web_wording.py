@@ -15,8 +15,8 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[1]
 CLI_WORDS = re.compile(
     r"(?<![\w(-])--[a-z][a-z-]+"  # not a CSS var(--name)
-    r"|\bcoach (?:ask|chat|message|agenda|feedback|eval|serve|ui|users|ingest|list|approve|"
-    r"contacts|doctor|export|history|remove|reindex|record)\b"
+    r"|\bcoach (?:ask|chat|message|agenda|feedback|agreement|eval|serve|ui|users|ingest|list|"
+    r"approve|contacts|doctor|export|history|remove|reindex|record|search|sessions)\b"
 )
 # Said only to the person running the service (startup, accounts, a repair run from the CLI),
 # never in a page: the module, and the words that may stay.
