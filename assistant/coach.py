@@ -50,6 +50,7 @@ from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
 from assistant.safety.verifier import Verifier, VerifierModel
+from assistant.record.store import RecordStore
 from assistant.sessions import SessionStore
 from assistant.source_names import SourceNames
 
@@ -172,6 +173,11 @@ class Coach:
     @cached_property
     def ratings(self) -> RatingStore:
         return RatingStore(self.database)
+
+    @cached_property
+    def record(self) -> RecordStore:
+        """Each person's mentorship record (theirs alone)."""
+        return RecordStore(self.database)
 
     @cached_property
     def accounts(self) -> Accounts:
