@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from assistant.database import Database
 from assistant.database.tables import ActionItemRow, GoalRow, MeetingRow, MentorshipRow
 from assistant.errors import InputError
+from assistant.record.export import record_markdown
 from assistant.record.models import (
     ENTRY_INPUTS,
     ENTRY_KINDS,
@@ -164,6 +165,10 @@ class RecordStore:
                     ActionItemRow.created_at,
                 ),
             )
+
+    def export_markdown(self, owner: str | None = None) -> str:
+        """The owner's whole record as Markdown, each entry saying where it came from."""
+        return record_markdown(self.record(owner))
 
     def entry(
         self, kind: EntryKind, entry_id: str, owner: str | None = None
