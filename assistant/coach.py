@@ -43,6 +43,7 @@ from assistant.models import (
     check_role,
 )
 from assistant.ratings import Rating, RatingStore
+from assistant.record.store import RecordStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.safety.classifier import SafetyClassifier
@@ -50,7 +51,6 @@ from assistant.safety.rules import shipped_rules
 from assistant.safety.second_opinion import configured_second_opinion
 from assistant.safety.training import current_model
 from assistant.safety.verifier import Verifier, VerifierModel
-from assistant.record.store import RecordStore
 from assistant.sessions import SessionStore
 from assistant.source_names import SourceNames
 
