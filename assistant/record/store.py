@@ -30,6 +30,7 @@ from assistant.record.models import (
     Mentorship,
     Record,
 )
+from assistant.record.smart import smart_lines
 
 BY_HAND = "by hand"
 ROWS: dict[EntryKind, Any] = {
@@ -224,7 +225,12 @@ def _kind_of(entry: Entry) -> EntryKind:
 
 
 def _stored(kind: EntryKind, row: Any) -> Any:
+    """The entry a row holds; a goal with what the SMART check finds missing (``Goal.smart``),
+    so every surface shows it."""
     model = STORED[kind]
-    return model.model_validate(
+    stored = model.model_validate(
         {name: getattr(row, name) for name in model.model_fields if hasattr(row, name)}
     )
+    if isinstance(stored, Goal):
+        stored.smart = smart_lines(stored.text, stored.due)
+    return stored
