@@ -43,6 +43,7 @@ from assistant.models import (
     check_role,
 )
 from assistant.ratings import Rating, RatingStore
+from assistant.record.store import RecordStore
 from assistant.retrieval import HybridRetriever, Reranker, RetrievalOptions
 from assistant.safety import SafetyRouter
 from assistant.safety.classifier import SafetyClassifier
@@ -172,6 +173,11 @@ class Coach:
     @cached_property
     def ratings(self) -> RatingStore:
         return RatingStore(self.database)
+
+    @cached_property
+    def record(self) -> RecordStore:
+        """Each person's mentorship record (theirs alone)."""
+        return RecordStore(self.database)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -24,6 +24,8 @@ from assistant.drafting.models import (
 from assistant.errors import DataFileError
 from assistant.ingest import screening
 from assistant.models import ESCALATING, Role
+from assistant.record import drafts as record_drafts
+from assistant.record import notes, smart
 from tests.fakes import FakeTools
 
 pytestmark = pytest.mark.unit
@@ -43,6 +45,9 @@ FILES = {
     "conversation_replies": (replies.load_replies, replies.REPLIES_FILE),
     "conversation_drafting": (drafts.load_drafting, drafts.DRAFTING_FILE),
     "planted_instructions": (screening.load_rules, screening.PLANTED_FILE),
+    "notes": (notes.load_notes_rules, notes.NOTES_FILE),
+    "smart": (smart.load_smart_rules, smart.SMART_FILE),
+    "record_drafts": (record_drafts.load_draft_wording, record_drafts.DRAFTS_FILE),
 }
 
 
@@ -196,6 +201,12 @@ BROKEN = [
     ("replies", "  mentee:\n    - My", "\tmentee:\n    - My", "is not valid YAML (line"),
     ("replies", "help_after_escalation: [conduct]", "help_after_escalation: [in_scope]", "never"),
     ("replies", "  legal_medical: >-\n    If part", "  legal: >-\n    If part", "caution_notes"),
+    ("notes", "(?P<rest>.+)$'\n# A line that says", "(?P<rst>.+)$'\n# A line that says", "rest"),
+    ("notes", "  - [monday, mon]\n", "", "weekdays"),
+    ("notes", "\\d{4})-(?P<m>", "\\d{4})-(?P<m", "dates: "),
+    ("smart", "  Measurable: How", "  Measurble: How", "questions"),
+    ("smart", "  - 'improve'", "  - 'improve('", "is not a regular expression"),
+    ("record_drafts", 'due {due})"\ncarried_undated', 'due {when})"\ncarried_undated', "{when}"),
 ]
 
 

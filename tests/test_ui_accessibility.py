@@ -33,7 +33,8 @@ pytestmark = [
     pytest.mark.timeout(600),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser)"),
 ]
-TABS = ("Coach", "Agenda", "Feedback & messages", "Knowledge", "Evaluate")
+TABS = ("Coach", "Your record", "Agenda", "Feedback & messages", "Knowledge", "Evaluate")
+SHORT_NAMES = {"Your record": "record"}  # the screenshots' names: tab-<app>-<width>-<name>.png
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -72,7 +73,7 @@ def every_tab(page, label: str) -> dict[str, list[str]]:
     problems, widths = {}, {}
     for name in TABS:
         open_tab(page, name)
-        snap(page, f"tab-{label}-{name.split()[0].lower()}")
+        snap(page, f"tab-{label}-{SHORT_NAMES.get(name, name.split()[0].lower())}")
         widths[name] = page.locator(".gradio-container").first.bounding_box()["width"]
         if found := serious(page):
             problems[name] = found
@@ -82,13 +83,69 @@ def every_tab(page, label: str) -> dict[str, list[str]]:
     return problems
 
 
+def fill_record(home) -> None:
+    """A record with one entry of each kind (and so a nudge: the cadence is missed), once."""
+    from datetime import date, timedelta
+
+    from assistant.database import open_database
+    from assistant.record.models import ActionItemIn, GoalIn, MeetingIn, MentorshipIn
+    from assistant.record.store import RecordStore
+
+    store = RecordStore(open_database(home, None))
+    if not store.record().empty:
+        return
+    today = date.today()
+    pair = store.add(
+        MentorshipIn(
+            role="mentee", other_name="Priya", started=today - timedelta(days=60), cadence_days=14
+        )
+    )
+    store.add(
+        GoalIn(
+            mentorship_id=pair.id, text="Present at the team review", due=today + timedelta(days=30)
+        )
+    )
+    store.add(
+        MeetingIn(
+            mentorship_id=pair.id,
+            held_on=today - timedelta(days=30),
+            minutes=45,
+            notes="Talked about presenting",
+            agreed="I draft the first slides",
+        )
+    )
+    store.add(
+        ActionItemIn(
+            mentorship_id=pair.id, text="Draft the first slides", due=today - timedelta(days=2)
+        )
+    )
+
+
+def record_forms(page, label: str) -> list[str]:
+    """axe's serious findings on the record tab with every form open."""
+    open_tab(page, "Your record")
+    for name in (
+        "Add a mentorship",
+        "Add a goal, a meeting or an action item",
+        "Mark done or delete",
+    ):
+        page.get_by_role("tabpanel").get_by_text(name, exact=True).click()
+    page.wait_for_timeout(400)
+    snap(page, f"tab-{label}-record-forms")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the record tab scrolls sideways ({width}px)"
+    return serious(page)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_single_user_app_has_no_serious_violations_on_any_tab(browser, app, request, width):  # noqa: F811
+    fill_record(app.home)
     page = local_page(browser, WIDTHS[width], request, f"a11y-ui-{width}")
     page.goto(app.url)
     expect(page.get_by_label("Your question")).to_be_visible(timeout=30_000)
     ask(page, "My mentor keeps cancelling our meetings. What should I do?")
     assert every_tab(page, f"ui-{width}") == {}
+    assert record_forms(page, f"ui-{width}") == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)

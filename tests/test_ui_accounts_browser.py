@@ -126,3 +126,28 @@ def test_signing_out_ends_the_session(sign_in, service):
     page.goto(service.url)  # the old cookie opens nothing
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_label("Your question")).to_have_count(0)
+
+
+def test_each_person_sees_only_their_own_record(sign_in, service):
+    amy = sign_in("amy")
+    amy.get_by_role("tab", name="Your record").click()
+    panel = amy.get_by_role("tabpanel")
+    expect(panel.get_by_text("Nothing recorded yet")).to_be_visible(timeout=15_000)
+    panel.get_by_text("Add a mentorship").click()
+    panel.get_by_label("Their name").fill("Quinn Okafor")
+    panel.get_by_role("button", name="Add mentorship", exact=True).click()
+    expect(amy.locator("#record-mentorships")).to_contain_text("Quinn Okafor", timeout=15_000)
+    (mine,) = service.coach.record.record("amy").mentorships
+
+    ben = sign_in("ben")
+    ben.get_by_role("tab", name="Your record").click()
+    expect(ben.get_by_role("tabpanel").get_by_text("Nothing recorded yet")).to_be_visible(
+        timeout=15_000
+    )
+    expect(ben.get_by_text("Quinn Okafor")).to_have_count(0)
+    ben.get_by_role("tabpanel").get_by_text("Mark done or delete").click()
+    ben.get_by_label("Entry to delete", exact=True).click()
+    assert not any("Quinn" in o for o in ben.get_by_role("option").all_inner_texts())
+    assert service.coach.record.record("ben").empty
+    assert [m.id for m in service.coach.record.record("amy").mentorships] == [mine.id]
+    service.coach.record.delete_all("amy")

@@ -415,3 +415,94 @@ def test_small_evaluation_shows_metrics_and_compares_runs(page, tmp_path: Path) 
     page.locator("#answers-file input[type=file]").set_input_files(answers)
     page.get_by_role("button", name="Grade answers").click()
     expect(panel.get_by_text("Graded 1 answer")).to_be_visible(timeout=ANSWER_WAIT_MS)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick the option starting with ``option`` in the dropdown called ``label``."""
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
+
+
+def test_the_record_tab_adds_marks_done_and_deletes(page, app: RunningApp) -> None:
+    from assistant.database import open_database
+    from assistant.record.store import RecordStore
+
+    def stored():
+        return RecordStore(open_database(app.home, None)).record()
+
+    page.get_by_role("tab", name="Your record").click()
+    panel = page.get_by_role("tabpanel")
+    status = page.locator("#record-status")
+    expect(panel.get_by_text("Nothing recorded yet")).to_be_visible(timeout=15_000)
+    expect(page.locator("#record-nudges")).to_be_hidden()
+
+    panel.get_by_text("Add a mentorship").click()
+    panel.get_by_role("radio", name="Mentor", exact=True).check()
+    panel.get_by_label("Their name").fill("Sam <b>Lee</b>")
+    panel.get_by_label("Started (YYYY-MM-DD, optional)").fill("2026-01-05")
+    panel.get_by_label("Meet every … days (optional)").fill("14")
+    panel.get_by_role("button", name="Add mentorship", exact=True).click()
+    expect(status).to_contain_text("Added the mentorship", timeout=15_000)
+    pairs = page.locator("#record-mentorships")
+    expect(pairs).to_contain_text("Sam <b>Lee</b>")  # shown as text
+    expect(pairs).to_contain_text("by hand")
+    expect(page.locator("#record-nudges")).to_contain_text("No meeting with Sam <b>Lee</b>")
+
+    panel.get_by_text("Add a goal, a meeting or an action item").click()
+    expect(panel.get_by_label("Mentorship", exact=True)).to_have_value(re.compile("^Sam"))
+    panel.get_by_label("Goal", exact=True).fill("Lead the quarterly review by March")
+    panel.get_by_label("Goal due (YYYY-MM-DD, optional)").fill("2027-03-31")
+    panel.get_by_role("button", name="Add goal", exact=True).click()
+    expect(status).to_contain_text("Added the goal", timeout=15_000)
+    expect(page.locator("#record-goals")).to_contain_text("Lead the quarterly review")
+
+    # A bad date is said in the form's words, and nothing is added.
+    panel.get_by_label("Meeting date (YYYY-MM-DD)").fill("next tuesday")
+    panel.get_by_role("button", name="Add meeting", exact=True).click()
+    expect(
+        page.get_by_test_id("toast-body").filter(has_text="That meeting cannot be saved")
+    ).to_contain_text("Meeting date:")
+    assert "Traceback" not in page.inner_text("body")
+    assert stored().meetings == []
+
+    panel.get_by_label("Meeting date (YYYY-MM-DD)").fill("2026-12-01")
+    panel.get_by_label("Minutes (optional)").fill("45")
+    panel.get_by_label("Meeting notes (optional)").fill("Talked about the review")
+    panel.get_by_label("What was agreed (optional)").fill("Sam sends the plan")
+    panel.get_by_role("button", name="Add meeting", exact=True).click()
+    expect(status).to_contain_text("Added the meeting", timeout=15_000)
+    expect(page.locator("#record-meetings")).to_contain_text("2026-12-01")
+
+    panel.get_by_label("Action item", exact=True).fill("Send the draft plan")
+    panel.get_by_label("Item due (YYYY-MM-DD, optional)").fill("2026-12-02")
+    panel.get_by_role("button", name="Add action item", exact=True).click()
+    expect(status).to_contain_text("Added the action item", timeout=15_000)
+    actions = page.locator("#record-actions")
+    expect(actions).to_contain_text("Send the draft plan")
+    expect(page.locator("#record-nudges")).to_contain_text("past due")
+    snap(page, "record-filled")
+
+    panel.get_by_text("Mark done or delete").click()
+    choose(page, "Open action item", "Send the draft plan")
+    panel.get_by_role("button", name="Mark done", exact=True).click()
+    expect(status).to_contain_text("Marked done", timeout=15_000)
+    expect(actions).to_contain_text("yes")
+    expect(page.locator("#record-nudges")).to_be_hidden()
+    assert [a.done for a in stored().actions] == [True]
+
+    choose(page, "Entry to delete", "goal · Lead the quarterly review")
+    panel.get_by_role("button", name="Delete entry", exact=True).click()
+    expect(status).to_contain_text("Deleted the goal", timeout=15_000)
+    expect(page.get_by_text("Lead the quarterly review")).to_have_count(0)
+    record = stored()
+    assert record.goals == [] and len(record.meetings) == 1 and len(record.actions) == 1
+
+    panel.get_by_role("button", name="Delete everything", exact=True).click()  # unconfirmed
+    expect(page.get_by_test_id("toast-body").filter(has_text="Nothing was deleted")).to_be_visible()
+    assert not stored().empty
+    panel.get_by_label("I understand this deletes my whole record").check()
+    panel.get_by_role("button", name="Delete everything", exact=True).click()
+    expect(status).to_contain_text("Deleted your whole record (3 entries)", timeout=15_000)
+    expect(panel.get_by_text("Nothing recorded yet")).to_be_visible()
+    expect(pairs).to_be_hidden()
+    assert stored().empty

@@ -179,3 +179,49 @@ def test_urls_fractions_and_words_with_slashes_are_kept():
 
     text = "See https://example.org/guide/a for 3/4 of mentors and/or mentees."
     assert without_paths(text) == text
+
+
+@pytest.mark.unit
+def test_the_record_tab_says_bad_fields_in_the_forms_words_and_lists_every_entry() -> None:
+    from datetime import date, datetime, timezone
+
+    from assistant.record.models import ActionItem, Goal, Meeting, Mentorship, Record
+    from ui.record import checked, entry_choices, nudges_markdown, open_item_choices, tables
+
+    with pytest.raises(InputError, match=r"Meeting date: .*dates as YYYY-MM-DD"):
+        checked("meeting", {"mentorship_id": "m1", "held_on": "next tuesday"})
+    with pytest.raises(InputError, match=r"Item due: "):
+        checked("action", {"mentorship_id": "m1", "text": "Send it", "due": "soon"})
+    assert checked("goal", {"mentorship_id": "m1", "text": "Lead a review"}).due is None
+
+    stamp = {"source": "by hand", "created_at": datetime(2026, 12, 1, tzinfo=timezone.utc)}
+    pair = Mentorship(
+        id="m1",
+        role="mentee",
+        other_name="<b>Sam</b>",
+        started=date(2026, 1, 1),
+        cadence_days=14,
+        **stamp,
+    )
+    record = Record(
+        mentorships=[pair],
+        goals=[Goal(id="g1", mentorship_id="m1", text="Lead a review", **stamp)],
+        meetings=[Meeting(id="e1", mentorship_id="m1", held_on=date(2026, 11, 1), **stamp)],
+        actions=[
+            ActionItem(id="a1", mentorship_id="m1", text="Send it", due=date(2026, 11, 2), **stamp),
+            ActionItem(id="a2", mentorship_id="m1", text="Done one", done=True, **stamp),
+        ],
+    )
+    assert [label for label, _ in entry_choices(record)] == [
+        "mentorship · with <b>Sam</b> (you are the mentee) · m1",
+        "goal · Lead a review · g1",
+        "meeting · 2026-11-01 with <b>Sam</b>, held · e1",
+        "action item · Send it · a1",
+        "action item · Done one · a2",
+    ]
+    assert [value for _, value in open_item_choices(record)] == ["a1"]
+    rows = tables(record)
+    assert rows["goal"][0][-2:] == ["by hand", "g1"]  # where it came from, and its id
+    said = nudges_markdown(record, date(2026, 12, 8))
+    assert "&lt;b>Sam" in said and "<b>" not in said  # a name shows as text
+    assert nudges_markdown(Record(), date(2026, 12, 8)) == ""

@@ -9,7 +9,7 @@ import gradio as gr
 
 from assistant.errors import CoachError
 from assistant.models import check_role
-from ui import agenda, chat, drafts, evaluate, knowledge
+from ui import agenda, chat, drafts, evaluate, knowledge, record
 from ui.common import (
     CACHE_MAX_AGE_S,
     CACHE_SWEEP_S,
@@ -59,6 +59,10 @@ button:focus-visible, [role="tab"]:focus-visible, a:focus-visible {
 }
 label:has(input[type="radio"]:focus-visible) { outline: 3px solid var(--color-accent); }
 #known-facts table { table-layout: fixed; width: 100%; }
+/* The record's tables scroll sideways inside themselves on a narrow page, never the page. */
+#record-mentorships, #record-goals, #record-meetings, #record-actions {
+  max-width: 100%; overflow-x: auto;
+}
 """
 
 
@@ -71,7 +75,8 @@ def build_app(
     """The whole UI over ``coach``; also exposes ``/ask`` for API clients.
 
     With ``accounts`` (the app 'coach serve' mounts) every handler works as the signed-in
-    user: their conversations and ratings only; Knowledge and Evaluate for program leads."""
+    user: their conversations, ratings and record only; Knowledge and Evaluate for program
+    leads."""
     private_cache()  # before any component: Gradio reads its cache folder then
     downloads = Downloads()
     viewer = Viewer(coach, accounts)
@@ -96,6 +101,8 @@ def build_app(
         with gr.Tabs():
             with gr.Tab("Coach"):
                 chat.build(demo, coach, downloads, viewer)
+            with gr.Tab("Your record"):
+                record.build(demo, coach, viewer)
             with gr.Tab("Agenda"):
                 agenda.build(coach, downloads)
             with gr.Tab("Feedback & messages"):

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from assistant import __version__
-from assistant.cli import accounts, conversation, documents, drafts, evaluate, web
+from assistant.cli import accounts, conversation, documents, drafts, evaluate, record, web
 from assistant.logs import LogLevelError, configure, level_from
 
 app = typer.Typer(
@@ -57,6 +57,7 @@ for module in (documents, conversation, drafts, web):
     app.add_typer(module.commands)
 app.add_typer(evaluate.commands, name="eval")
 app.add_typer(accounts.commands, name="users")
+app.add_typer(record.commands, name="record")
 
 
 def main() -> None:

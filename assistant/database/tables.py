@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -116,3 +116,86 @@ class WebSessionRow(Base):
     owner: Mapped[str] = mapped_column(ForeignKey("users.name", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# ---------------------------------------------------------------- the mentorship record
+# Every entry belongs to its owner alone (None: the one person using this machine) and says
+# where it came from (``source``: "by hand", "notes", or "conversation <id>"). A lead's program
+# figures count rows; no lead-facing query reads an entry's text.
+
+
+class MentorshipRow(Base):
+    """A mentorship the owner is in: their role, the other person, since when, how often."""
+
+    __tablename__ = "mentorships"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), nullable=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))  # the owner's: mentee or mentor
+    other_name: Mapped[str] = mapped_column(String(80))
+    started: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cadence_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The owner agreed that a program lead's list of stalled pairs may name this pair.
+    named_to_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class GoalRow(Base):
+    __tablename__ = "goals"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), nullable=True, index=True
+    )
+    mentorship_id: Mapped[str] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, done, dropped
+    source: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MeetingRow(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), nullable=True, index=True
+    )
+    mentorship_id: Mapped[str] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # held, or cancelled (by whom is in ``notes`` when said)
+    status: Mapped[str] = mapped_column(String(10), default="held")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    agreed: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ActionItemRow(Base):
+    __tablename__ = "action_items"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(
+        ForeignKey("users.name", ondelete="CASCADE"), nullable=True, index=True
+    )
+    mentorship_id: Mapped[str] = mapped_column(
+        ForeignKey("mentorships.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[str | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), nullable=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    who: Mapped[str] = mapped_column(String(80))  # "me", or the other person's name
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

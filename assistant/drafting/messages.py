@@ -1,4 +1,5 @@
-"""Hard-to-write messages: re-engaging, thanking, asking someone to mentor you, rescheduling.
+"""Hard-to-write messages: re-engaging, thanking, asking someone to mentor you, rescheduling,
+following up after a meeting.
 
 Each message is a short template per kind and recipient (``data/messages.yaml``), filled with
 what the person gave and ``{placeholders}`` for the rest; each paragraph cites the best practice
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 
 
 MESSAGES_FILE = package_folder("assistant.drafting", "data") / "messages.yaml"
-FILLED = frozenset({"name", "your name", "about", "detail", "times"})  # what draft_message fills
+FILLED = frozenset(
+    {"name", "your name", "about", "detail", "times", "items"}
+)  # what draft_message fills
 _NEEDABLE = sorted(set(MessageRequest.model_fields) - {"kind", "to", "style"})
 
 
@@ -129,6 +132,7 @@ def draft_message(
             "about": request.about or f"{{{template.about}}}",
             "detail": request.detail or f"{{{template.detail}}}",
             "times": " or ".join(request.times) or "{time 1} or {time 2}",
+            "items": "\n".join(f"- {item}" for item in request.items) or "{action items}",
         }
     )
     grounder = tools.grounder(role="mentee" if to == "mentor" else "mentor")
@@ -163,5 +167,5 @@ def draft_message(
 
 def message_problems(body: MessageBody, request: MessageRequest) -> list[str]:
     """Why a rewritten message lost what it must keep (empty when it kept it)."""
-    must = [request.name or "{name}", *request.times]
+    must = [request.name or "{name}", *request.times, *request.items]
     return [f"it leaves out {item!r}" for item in must if item not in body.text]

@@ -24,7 +24,7 @@ SessionType = Literal["first", "regular", "stalled-reset", "midpoint-review", "c
 MentoringStyle = Literal["directive", "supportive", "challenging"]
 FeedbackKind = Literal["reinforcing", "redirecting"]
 FeedbackDirection = Literal["mentor-to-mentee", "mentee-to-mentor"]
-MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule"]
+MessageKind = Literal["reengage", "thank-you", "ask-mentor", "reschedule", "follow-up"]
 Party = Literal["mentor", "mentee"]
 ToneIssue = Literal["absolute", "label", "vague", "blame", "sarcasm", "length"]
 DraftStyle = Literal["standard", "short", "casual", "formal", "warm"]
@@ -199,6 +199,11 @@ class MessageRequest(DraftRequest):
         default=None, max_length=300, description="A specific: why them, what helped, why."
     )
     times: list[str] = Field(default_factory=list, max_length=3)
+    items: list[Annotated[str, Field(max_length=300)]] = Field(
+        default_factory=list,
+        max_length=12,
+        description="Action items agreed, each with who and when (a follow-up).",
+    )
 
 
 class MessageDraft(Draft, MessageBody):

@@ -20,6 +20,7 @@ from assistant.server import (
     knowledge,
     openai_api,
     program,
+    record,
 )
 from assistant.server.auth import CoachDep
 from assistant.server.throttle import BodyLimit, RateLimits, SafeHeaders
@@ -46,7 +47,7 @@ def create_app(coach: Coach, *, with_ui: bool = True) -> FastAPI:
         settings.rate_limit, settings.rate_limit_storage, settings.signin_limit
     )
     errors.install(app)
-    for module in (openai_api, knowledge, drafts, conversations, evaluations, program):
+    for module in (openai_api, knowledge, drafts, conversations, evaluations, program, record):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"])
@@ -80,7 +81,7 @@ def create_app(coach: Coach, *, with_ui: bool = True) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "DELETE"],
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type"],
         allow_credentials=False,
     )

@@ -45,7 +45,9 @@ ERROR_TYPES = {
     503: "service_unavailable",
 }
 # A user error that says something does not exist (or is not the caller's): 404.
-_NOT_FOUND = re.compile(r"^No (conversation|document|saved evaluation run|user) '")
+_NOT_FOUND = re.compile(
+    r"^No (conversation|document|saved evaluation run|user|mentorship|goal|meeting|action) '"
+)
 _MAX_MESSAGE_CHARS = 500
 
 
