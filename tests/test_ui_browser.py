@@ -435,6 +435,7 @@ def test_the_record_tab_adds_marks_done_and_deletes(page, app: RunningApp) -> No
     status = page.locator("#record-status")
     expect(panel.get_by_text("Nothing recorded yet")).to_be_visible(timeout=15_000)
     expect(page.locator("#record-nudges")).to_be_hidden()
+    expect(page.locator("#coach-nudges")).to_be_hidden()
 
     panel.get_by_text("Add a mentorship").click()
     panel.get_by_role("radio", name="Mentor", exact=True).check()
@@ -447,6 +448,12 @@ def test_the_record_tab_adds_marks_done_and_deletes(page, app: RunningApp) -> No
     expect(pairs).to_contain_text("Sam <b>Lee</b>")  # shown as text
     expect(pairs).to_contain_text("by hand")
     expect(page.locator("#record-nudges")).to_contain_text("No meeting with Sam <b>Lee</b>")
+    # The Coach tab says what the coach noticed when the page opens (nothing before).
+    page.reload()
+    expect(page.locator("#coach-nudges")).to_contain_text("No meeting with Sam", timeout=30_000)
+    page.get_by_role("tab", name="Your record").click()
+    panel = page.get_by_role("tabpanel")
+    expect(pairs).to_contain_text("Sam <b>Lee</b>", timeout=15_000)
 
     panel.get_by_text("Add a goal, a meeting or an action item").click()
     expect(panel.get_by_label("Mentorship", exact=True)).to_have_value(re.compile("^Sam"))

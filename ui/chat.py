@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
@@ -22,6 +23,7 @@ from ui.common import (
     readable_errors,
     warnings_markdown,
 )
+from ui.record import nudges_markdown
 
 if TYPE_CHECKING:
     from assistant.coach import Coach
@@ -106,6 +108,8 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
     """The Coach tab's components and events (inside ``demo``, an open gr.Blocks); every
     conversation and rating is the viewer's own."""
     session = gr.State(None)
+    # What the coach noticed in the viewer's record (shown when the page opens, if anything).
+    noticed = gr.Markdown(visible=False, elem_id="coach-nudges")
     with gr.Row(equal_height=False):
         role = gr.Radio(ROLES, value="mentee", label="I am a", scale=3)
         new = gr.Button("New conversation", size="md", scale=1, min_width=160)
@@ -332,9 +336,12 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
 
     @readable_errors
     def on_load(request: gr.Request) -> dict[Any, Any]:
-        """The viewer's conversations; their role first; the trainers' export for leads."""
+        """The viewer's conversations; their role first; what the coach noticed in their
+        record; the trainers' export for leads."""
         own_role = viewer.role(request)
+        said = nudges_markdown(coach.record.record(viewer.user(request)), date.today())
         update: dict[Any, Any] = {
+            noticed: gr.Markdown(value=said, visible=bool(said)),
             sessions: session_choices(request),
             trainers: gr.Accordion(visible=viewer.is_lead(request)),
             engine: gr.Accordion(visible=coach.may_choose_backend(viewer.user(request))),
@@ -366,4 +373,4 @@ def build(demo: gr.Blocks, coach: Coach, downloads: Downloads, viewer: Viewer) -
             rate(thumb), [session, comment], [comment, rating_status, ratings_csv], **private
         )
     trainers.expand(readable_errors(trainers_file), None, ratings_csv, **private)
-    demo.load(on_load, None, [sessions, trainers, role, examples, engine], **private)
+    demo.load(on_load, None, [noticed, sessions, trainers, role, examples, engine], **private)

@@ -1,6 +1,7 @@
 """What the coach notices in a record: a meeting overdue by the agreed cadence, repeated
-cancellations, action items past their date. Each nudge is short, names the draft that helps,
-and comes from the record alone (no model, no text sent anywhere)."""
+cancellations, action items past their date. Each nudge is short, says what to ask the coach
+for (``draft``: the draft that helps), and comes from the record alone (no model, no text sent
+anywhere)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def nudges(record: Record, today: date) -> list[Nudge]:
                     kind="cadence_missed",
                     mentorship_id=mentorship.id,
                     text=f"No meeting with {name} for {days} days; you agreed to meet every "
-                    f"{mentorship.cadence_days} days. A short message to restart is ready.",
+                    f"{mentorship.cadence_days} days. Ask the coach for a short message to "
+                    "restart.",
                     draft="reengage",
                 )
             )
@@ -72,7 +74,8 @@ def nudges(record: Record, today: date) -> list[Nudge]:
                     kind="cancellations",
                     mentorship_id=mentorship.id,
                     text=f"{cancelled} of your last {len(recent)} meetings with {name} were "
-                    "cancelled. A message proposing a time that suits you both is ready.",
+                    "cancelled. Ask the coach for a message proposing a time that suits you "
+                    "both.",
                     draft="reschedule",
                 )
             )
@@ -88,7 +91,7 @@ def nudges(record: Record, today: date) -> list[Nudge]:
                     kind="overdue",
                     mentorship_id=mentorship.id,
                     text=f"{len(overdue)} action item{'s' if len(overdue) > 1 else ''} with "
-                    f"{name} past due: {items}. The next agenda starts with them.",
+                    f"{name} past due: {items}. Start your next meeting with them.",
                     draft="agenda",
                 )
             )
