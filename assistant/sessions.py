@@ -12,11 +12,10 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from assistant.conversation.state import FACT_LABELS, ConversationState
 from assistant.database import Database
-from assistant.database.tables import ConversationRow, TurnRow
+from assistant.database.tables import ConversationRow, TurnRow, owned_by
 from assistant.errors import InputError
 from assistant.models import Answer, Role, SessionInfo, Turn, check_role
 
@@ -25,10 +24,6 @@ TITLE_CHARS = 80
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _owned_by(owner: str | None) -> ColumnElement[bool]:
-    return ConversationRow.owner.is_(None) if owner is None else ConversationRow.owner == owner
 
 
 class SessionStore:
@@ -71,7 +66,9 @@ class SessionStore:
 
     def _row(self, session: Session, session_id: str, owner: str | None) -> ConversationRow:
         row = session.scalar(
-            select(ConversationRow).where(ConversationRow.id == session_id, _owned_by(owner))
+            select(ConversationRow).where(
+                ConversationRow.id == session_id, owned_by(ConversationRow, owner)
+            )
         )
         if row is None:
             raise InputError(
@@ -102,7 +99,7 @@ class SessionStore:
         query = (
             select(ConversationRow, turns.c.turns)
             .outerjoin(turns, turns.c.conversation_id == ConversationRow.id)
-            .where(_owned_by(owner))
+            .where(owned_by(ConversationRow, owner))
             .order_by(ConversationRow.updated_at.desc())
         )
         if session_id is not None:

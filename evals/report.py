@@ -148,9 +148,10 @@ def _safety_routes(run: EvalRun) -> Section | None:
 
 
 def _comparison(comparison: Comparison) -> Section:
+    names = labels()
     rows = [
         [
-            labels()[d.metric],
+            names[d.metric],
             fmt(d.before, d.metric),
             fmt(d.after, d.metric),
             fmt(d.delta, d.metric, sign="+"),

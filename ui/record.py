@@ -5,7 +5,6 @@ record: the store finds no entry of another owner."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from assistant.errors import InputError
 from assistant.record.models import EntryKind, Record
 from assistant.record.nudges import nudges
 from assistant.record.store import check_kind, parsed
+from assistant.text.words import clipped
 from ui.common import Viewer, esc, readable_errors
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ FIELD_LABELS = {
     "agreed": "What was agreed",
     "who": "Who does it",
 }
-_FIELD = re.compile(r"\b(" + "|".join(FIELD_LABELS) + r")(?=: )")
 KIND_FIELD_LABELS: dict[EntryKind, dict[str, str]] = {
     "goal": {"text": "Goal", "due": "Goal due"},
     "action": {"text": "Action item", "due": "Item due"},
@@ -96,8 +95,8 @@ ACTION_COLUMNS = [
 
 
 def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """One line of at most ``limit`` characters (a dropdown's summary of an entry)."""
+    return clipped(" ".join(text.split()), limit)
 
 
 def _day(value: date | None) -> str:
@@ -113,12 +112,12 @@ def _blank(value: Any) -> Any:
 
 def checked(kind: EntryKind, fields: dict[str, Any]) -> Any:
     """``fields`` as an entry of ``kind``; a bad one is refused in the form's own words."""
-    try:
-        return parsed(kind, {name: value for name, value in fields.items() if value is not None})
-    except InputError as exc:
-        labels = {**FIELD_LABELS, **KIND_FIELD_LABELS.get(kind, {})}
-        message = _FIELD.sub(lambda m: labels[m.group(1)], exc.message)
-        raise InputError(message, DATE_HINT) from None
+    return parsed(
+        kind,
+        {name: value for name, value in fields.items() if value is not None},
+        labels={**FIELD_LABELS, **KIND_FIELD_LABELS.get(kind, {})},
+        hint=DATE_HINT,
+    )
 
 
 def said(message: str) -> str:
@@ -137,7 +136,7 @@ def nudges_markdown(record: Record, today: date) -> str:
 
 def tables(record: Record) -> dict[str, list[list[Any]]]:
     """The record's four tables, one row per entry, each with where it came from and its id."""
-    names = {m.id: m.other_name for m in record.mentorships}
+    names = record.names
     return {
         "mentorship": [
             [m.other_name, m.role, _day(m.started), m.cadence_days or "", m.source, m.id]
@@ -197,7 +196,7 @@ def open_item_choices(record: Record) -> list[tuple[str, str]]:
 
 def entry_choices(record: Record) -> list[tuple[str, str]]:
     """Every entry as "kind · summary · id" (the value: "kind:id")."""
-    names = {m.id: m.other_name for m in record.mentorships}
+    names = record.names
     summaries: list[tuple[EntryKind, str, str]] = [
         ("mentorship", m.id, f"with {m.other_name} (you are the {m.role})")
         for m in record.mentorships

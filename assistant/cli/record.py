@@ -38,7 +38,7 @@ MentorshipOpt = Annotated[
     str, typer.Option("--mentorship", "-m", help="The mentorship's id (see 'coach record').")
 ]
 DueOpt = Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")]
-# An entry's field, as the option that sets it here (the record's errors name the field).
+# An entry's field, as the option that sets it here: the record's errors name it so.
 FLAGS = {
     "other_name": "--name",
     "cadence_days": "--cadence-days",
@@ -68,15 +68,8 @@ def _add(home: Path | None, kind: str, fields: dict[str, Any], json_out: bool) -
     """Check ``fields`` as an entry of ``kind`` (the field named when bad) and store it."""
     from assistant.record.store import check_kind, parsed
 
-    try:
-        entry = parsed(check_kind(kind), {k: v for k, v in fields.items() if v is not None})
-    except InputError as exc:
-        message = exc.message
-        for field, flag in FLAGS.items():
-            message = message.replace(f"({field}:", f"({flag}:").replace(
-                f"; {field}:", f"; {flag}:"
-            )
-        raise InputError(message, exc.hint) from None
+    fields = {k: v for k, v in fields.items() if v is not None}
+    entry = parsed(check_kind(kind), fields, labels=FLAGS)
     stored = _store(home).add(entry)
     if json_out:
         print_json(stored)
@@ -90,7 +83,7 @@ def _day(day: date | None) -> str:
 
 def _sections(record: Record) -> list[tuple[str, list[str], list[list[str]]]]:
     """The record as (title, columns, rows) for a table or plain lines."""
-    names = {m.id: m.other_name for m in record.mentorships}
+    names = record.names
     return [
         (
             "Mentorships",

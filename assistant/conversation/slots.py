@@ -44,20 +44,19 @@ class SlotsFile(DataModel):
 
     @cached_property
     def compiled(self) -> dict[str, list[re.Pattern[str]]]:
-        """Each named list's patterns, compiled once (names case-sensitively)."""
-        lists = {
-            "sender": self.sender,
+        """Each named list's patterns, compiled once (names, who signs and what the other
+        person did case-sensitively)."""
+        anycase = {
             "cadence": self.cadence,
             "day": self.day,
             "time": self.time,
             "minutes": self.minutes,
             "since": self.since,
-            "behavior": self.behavior,
             "goal": self.goal,
+            "lowercase_name": self.lowercase_name,
         }
-        found = {key: [re.compile(p, re.I) for p in patterns] for key, patterns in lists.items()}
+        found = {key: [re.compile(p, re.I) for p in patterns] for key, patterns in anycase.items()}
         found["name"] = [re.compile(p.replace("{Name}", NAME)) for p in self.name]
-        found["lowercase_name"] = [re.compile(p, re.I) for p in self.lowercase_name]
         found["sender"] = [re.compile(p.replace("{Name}", NAME)) for p in self.sender]
         found["behavior"] = [re.compile(p) for p in self.behavior]
         return found

@@ -27,6 +27,12 @@ class Base(DeclarativeBase):
     """Every table of Mentor Coach's shared state."""
 
 
+def owned_by(row_type: Any, owner: str | None) -> Any:
+    """The filter for rows of ``row_type`` that belong to ``owner`` (None: the one person
+    using this machine, whose rows have no owner)."""
+    return row_type.owner.is_(None) if owner is None else row_type.owner == owner
+
+
 class UserRow(Base):
     """An account: a person with one role who signs in with a password or an API key."""
 

@@ -24,9 +24,10 @@ from assistant.drafting.models import (
     MessageRequest,
 )
 from assistant.errors import InputError
-from assistant.record.models import ActionItem, Goal, Meeting, Mentorship, Record
+from assistant.record.models import ActionItem, Goal, Mentorship, Record
 from assistant.record.nudges import last_meeting, stalled
 from assistant.resources import package_folder
+from assistant.text.words import clipped
 
 if TYPE_CHECKING:
     from assistant.drafting.drafter import Drafter
@@ -138,19 +139,10 @@ def _goal(goal: Goal) -> str:
     return wording.goal.format_map({**values, "due": _day(goal.due)})
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def open_items(record: Record, mentorship_id: str) -> list[ActionItem]:
     """The mentorship's open action items, earliest due first (undated last)."""
     items = [a for a in record.actions if a.mentorship_id == mentorship_id and not a.done]
     return sorted(items, key=lambda a: (a.due is None, a.due or date.min, a.created_at))
-
-
-def _last_held(record: Record, mentorship_id: str) -> Meeting | None:
-    held = [m for m in record.meetings if m.mentorship_id == mentorship_id and m.status == "held"]
-    return max(held, key=lambda m: (m.held_on, m.created_at), default=None)
 
 
 # ---------------------------------------------------------------------------- the agenda
@@ -176,7 +168,7 @@ def agenda_request(
         _item(a, mentorship, wording.carried, wording.carried_undated, False)
         for a in open_items(part, mentorship_id)
     ]
-    last = _last_held(part, mentorship_id)
+    last = part.last_held(mentorship_id)
     progress = []  # items done are not brought up again; goals closed are
     if closed:
         progress.append(
@@ -192,7 +184,7 @@ def agenda_request(
         goals=[_goal(g) for g in goals[:MAX_INPUTS]]
         or [wording.no_goal.format_map({"name": mentorship.other_name})],
         challenges=carried[:MAX_INPUTS],
-        progress=_clip(" ".join(progress), MAX_PROGRESS) if progress else None,
+        progress=clipped(" ".join(progress), MAX_PROGRESS) if progress else None,
         role=mentorship.role,
         style=style,
     )
@@ -245,8 +237,8 @@ def follow_up_request(
         name=mentorship.other_name,
         sender=sender,
         about=wording.follow_up_about.format_map({"day": _day(meeting.held_on)}),
-        detail=_clip(agreed, MAX_DETAIL) or None,
-        items=[_clip(item, MAX_DETAIL) for item in items[:12]],
+        detail=clipped(agreed, MAX_DETAIL) or None,
+        items=[clipped(item, MAX_DETAIL) for item in items[:12]],
         times=[next_time] if next_time else [],
         style=style,
     )
@@ -337,7 +329,7 @@ def next_meeting_ics(
         start = f"DTSTART;VALUE=DATE:{day:%Y%m%d}"
         end = f"DTEND;VALUE=DATE:{day + timedelta(1):%Y%m%d}"
     else:
-        last = _last_held(record, mentorship_id)
+        last = record.last_held(mentorship_id)
         length = minutes or (last.minutes if last and last.minutes else DEFAULT_MINUTES)
         begins = datetime.combine(day, at)
         start = f"DTSTART:{begins:%Y%m%dT%H%M%S}"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from assistant.database import Database
 from assistant.database.tables import MeetingRow, MentorshipRow, TurnRow
+from assistant.record.nudges import past_cadence
 
 # A pair is active when it held a meeting within this many days.
 ACTIVE_DAYS = 60
@@ -80,9 +81,10 @@ def program_health(database: Database, today: date) -> ProgramHealth:
     stalled_pairs = [
         p
         for p in pairs
-        if p.cadence_days is not None
-        and (since := last.get(p.id) or p.started) is not None
-        and (today - since).days > p.cadence_days
+        if past_cadence(
+            (today - since).days if (since := last.get(p.id) or p.started) else None,
+            p.cadence_days,
+        )
     ]
     agreed = {(p.owner, p.other_name) for p in pairs if p.named_to_lead and p.owner}
     named = sorted(

@@ -109,5 +109,15 @@ class Record(BaseModel):
         )
 
     @property
+    def names(self) -> dict[str, str]:
+        """The other person of each mentorship, by the mentorship's id (the "with" column)."""
+        return {m.id: m.other_name for m in self.mentorships}
+
+    def last_held(self, mentorship_id: str) -> Meeting | None:
+        """The mentorship's last meeting held (cancelled ones do not count)."""
+        held = [m for m in self.meetings if m.mentorship_id == mentorship_id and m.status == "held"]
+        return max(held, key=lambda m: (m.held_on, m.created_at), default=None)
+
+    @property
     def empty(self) -> bool:
         return not (self.mentorships or self.goals or self.meetings or self.actions)

@@ -27,12 +27,8 @@ class Nudge(BaseModel):
 
 def last_meeting(record: Record, mentorship: Mentorship) -> date | None:
     """The day of the last meeting held (cancelled ones do not count)."""
-    held = [
-        m.held_on
-        for m in record.meetings
-        if m.mentorship_id == mentorship.id and m.status == "held"
-    ]
-    return max(held, default=None)
+    last = record.last_held(mentorship.id)
+    return last.held_on if last else None
 
 
 def days_without_meeting(record: Record, mentorship: Mentorship, today: date) -> int | None:
@@ -41,12 +37,15 @@ def days_without_meeting(record: Record, mentorship: Mentorship, today: date) ->
     return (today - since).days if since else None
 
 
+def past_cadence(days: int | None, cadence_days: int | None) -> bool:
+    """More days without a meeting than the agreed cadence (never before a cadence is set);
+    the one rule for a person's nudge and a program's stalled pairs."""
+    return cadence_days is not None and days is not None and days > cadence_days
+
+
 def stalled(record: Record, mentorship: Mentorship, today: date) -> bool:
-    """No meeting held for longer than the agreed cadence (and never before a cadence is set)."""
-    days = days_without_meeting(record, mentorship, today)
-    return (
-        mentorship.cadence_days is not None and days is not None and days > mentorship.cadence_days
-    )
+    """No meeting held for longer than the agreed cadence."""
+    return past_cadence(days_without_meeting(record, mentorship, today), mentorship.cadence_days)
 
 
 def nudges(record: Record, today: date) -> list[Nudge]:
@@ -54,8 +53,8 @@ def nudges(record: Record, today: date) -> list[Nudge]:
     found: list[Nudge] = []
     for mentorship in record.mentorships:
         name = mentorship.other_name
-        if stalled(record, mentorship, today):
-            days = days_without_meeting(record, mentorship, today)
+        days = days_without_meeting(record, mentorship, today)
+        if past_cadence(days, mentorship.cadence_days):
             found.append(
                 Nudge(
                     kind="cadence_missed",

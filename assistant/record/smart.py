@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, PositiveInt, model_validator
 
-from assistant.data_files import DataModel, Regex, Text, any_of, load_data_file
+from assistant.data_files import DataModel, Regex, Text, any_of, load_data_file, require_keys
 from assistant.resources import package_folder
 
 SMART_FILE = package_folder("assistant.record", "data") / "smart.yaml"
@@ -34,10 +34,17 @@ class SmartRules(DataModel):
 
     @model_validator(mode="after")
     def _every_letter(self) -> SmartRules:
-        absent = [letter for letter in LETTERS if letter not in self.questions]
-        if absent:
-            raise ValueError(f"questions has nothing for {', '.join(absent)}")
+        require_keys("questions", self.questions, LETTERS)
         return self
+
+    @cached_property
+    def patterns(self) -> dict[str, re.Pattern[str] | None]:
+        """Each pattern list as one pattern, compiled once (not at every goal read)."""
+        return {
+            "vague": any_of(self.vague_verbs),
+            "measurable": any_of(self.measurable),
+            "time_bound": any_of(self.time_bound),
+        }
 
 
 def load_smart_rules(path: Path = SMART_FILE) -> SmartRules:
@@ -69,17 +76,17 @@ class SmartCheck(BaseModel):
 
 
 def _measurable(text: str, rules: SmartRules) -> bool:
-    pattern = any_of(rules.measurable)
+    pattern = rules.patterns["measurable"]
     return bool(pattern and pattern.search(text))
 
 
 def _time_bound(text: str, due: date | None, rules: SmartRules) -> bool:
-    pattern = any_of(rules.time_bound)
+    pattern = rules.patterns["time_bound"]
     return due is not None or bool(pattern and pattern.search(text))
 
 
 def _specific(text: str, rules: SmartRules) -> bool:
-    vague = any_of(rules.vague_verbs)
+    vague = rules.patterns["vague"]
     match = vague.match(text.strip()) if vague else None
     if match is None:
         return len(text.split()) > 1  # one word says no more than a direction

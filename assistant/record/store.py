@@ -8,6 +8,7 @@ deletes its rows, and a mentorship's goals, meetings and action items go with it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -16,7 +17,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from assistant.database import Database
-from assistant.database.tables import ActionItemRow, GoalRow, MeetingRow, MentorshipRow
+from assistant.database.tables import (
+    ActionItemRow,
+    GoalRow,
+    MeetingRow,
+    MentorshipRow,
+    owned_by,
+)
 from assistant.errors import InputError
 from assistant.record.export import record_markdown
 from assistant.record.models import (
@@ -51,10 +58,6 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _owned(row_type: Any, owner: str | None) -> Any:
-    return row_type.owner.is_(None) if owner is None else row_type.owner == owner
-
-
 def check_kind(kind: str) -> EntryKind:
     if kind not in ENTRY_KINDS:
         raise InputError(
@@ -63,18 +66,24 @@ def check_kind(kind: str) -> EntryKind:
     return kind
 
 
-def parsed(kind: EntryKind, fields: dict[str, Any]) -> Entry:
-    """``fields`` checked as an entry of ``kind``; InputError naming each bad field."""
+def parsed(
+    kind: EntryKind,
+    fields: dict[str, Any],
+    labels: Mapping[str, str] | None = None,
+    hint: str = "Correct it and try again.",
+) -> Entry:
+    """``fields`` checked as an entry of ``kind``; InputError naming each bad field, by its
+    name in ``labels`` where given (how the surface asking calls it: a form's label, a CLI
+    option), and ending with ``hint``."""
     try:
         return ENTRY_INPUTS[kind].model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']) or kind}: {error['msg']}"
-            for error in exc.errors()[:5]
-        )
-        raise InputError(
-            f"That {kind} cannot be saved ({problems}).", "Correct it and try again."
-        ) from None
+        names = labels or {}
+        problems = []
+        for error in exc.errors()[:5]:
+            field = ".".join(str(p) for p in error["loc"]) or kind
+            problems.append(f"{names.get(field, field)}: {error['msg']}")
+        raise InputError(f"That {kind} cannot be saved ({'; '.join(problems)}).", hint) from None
 
 
 class RecordStore:
@@ -137,7 +146,7 @@ class RecordStore:
         """Delete the owner's whole record; how many entries were deleted."""
         with self.database.session() as session:
             ids = list(
-                session.scalars(select(MentorshipRow.id).where(_owned(MentorshipRow, owner)))
+                session.scalars(select(MentorshipRow.id).where(owned_by(MentorshipRow, owner)))
             )
             count = len(ids) + self._delete_under(session, ids)
             session.execute(delete(MentorshipRow).where(MentorshipRow.id.in_(ids)))
@@ -151,7 +160,7 @@ class RecordStore:
 
             def rows(kind: EntryKind, *order: Any) -> list[Any]:
                 row_type = ROWS[kind]
-                query = select(row_type).where(_owned(row_type, owner)).order_by(*order)
+                query = select(row_type).where(owned_by(row_type, owner)).order_by(*order)
                 return [_stored(kind, row) for row in session.scalars(query)]
 
             return Record(
@@ -183,7 +192,7 @@ class RecordStore:
     def _row(session: Session, kind: EntryKind, entry_id: str, owner: str | None) -> Any:
         row_type = ROWS[kind]
         row = session.scalar(
-            select(row_type).where(row_type.id == entry_id, _owned(row_type, owner))
+            select(row_type).where(row_type.id == entry_id, owned_by(row_type, owner))
         )
         if row is None:
             raise InputError(
